@@ -1,0 +1,80 @@
+"""Decoding page bytes to text: HTTP charset, BOM, <meta charset>, else detection.
+
+Encoding labels follow the WHATWG Encoding standard (``iso-8859-1`` means windows-1252,
+``gb2312`` means GBK, ...), through the ``webencodings`` label table.
+"""
+
+from __future__ import annotations
+
+import re
+
+import charset_normalizer
+import webencodings
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""",
+    re.IGNORECASE,
+)
+PRESCAN_BYTES = 4096
+DETECT_BYTES = 65536
+
+
+def codec_for_label(label: str | None) -> str | None:
+    """The Python codec of a WHATWG encoding label, or None for an unknown label."""
+    if not label:
+        return None
+    encoding = webencodings.lookup(label.strip().strip("\"'"))
+    if encoding is None:
+        return None
+    name: str = encoding.codec_info.name
+    # A page can't declare itself UTF-16 in ASCII-compatible bytes; WHATWG treats it as UTF-8.
+    return "utf-8" if name.startswith("utf-16") else name
+
+
+def sniff_encoding(body: bytes, http_charset: str | None = None) -> tuple[str, str]:
+    """The codec to decode ``body`` with, and where it came from.
+
+    The source is one of ``bom``, ``http``, ``meta``, ``utf-8`` (valid as UTF-8),
+    ``detected`` (statistical detection) or ``default`` (windows-1252).
+    """
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return name, "bom"
+    codec = codec_for_label(http_charset)
+    if codec:
+        return codec, "http"
+    match = _META_CHARSET.search(body, 0, PRESCAN_BYTES)
+    if match:
+        codec = codec_for_label(match.group(1).decode("ascii", "replace"))
+        if codec:
+            return codec, "meta"
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8", "utf-8"
+    best = charset_normalizer.from_bytes(body[:DETECT_BYTES]).best()
+    if best is not None and best.encoding:
+        codec = codec_for_label(best.encoding) or best.encoding
+        return codec, "detected"
+    return "cp1252", "default"
+
+
+def decode_html(body: bytes, http_charset: str | None = None) -> str:
+    """The text of an HTML page; undecodable bytes become U+FFFD, never an error."""
+    codec, source = sniff_encoding(body, http_charset)
+    if source == "bom":
+        for bom, _name in _BOMS:
+            if body.startswith(bom):
+                body = body[len(bom) :]
+                break
+    try:
+        return body.decode(codec, "replace")
+    except LookupError:
+        return body.decode("cp1252", "replace")
