@@ -6,6 +6,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
+
+from linkatlas.errors import InputError
 
 DEFAULT_DB = "atlas.duckdb"
 
@@ -22,25 +25,37 @@ class Settings:
     def load(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Defaults, then ``LINKATLAS_<NAME>`` variables, then the non-None overrides."""
         environ = os.environ if env is None else env
-        settings = cls()
+        values: dict[str, Any] = {}
         for f in fields(cls):
             raw = environ.get(f"LINKATLAS_{f.name.upper()}")
-            if raw is not None and raw != "":
-                settings = replace(settings, **{f.name: _coerce(f.name, raw)})
-        given = {k: _coerce(k, v) for k, v in overrides.items() if v is not None}
-        return replace(settings, **given)
+            if raw:
+                values[f.name] = _coerce(f.name, raw, f"LINKATLAS_{f.name.upper()}")
+        for name, value in overrides.items():
+            if value is not None:
+                values[name] = _coerce(name, value, name)
+        return replace(cls(), **values)
 
 
 SETTINGS_HELP: dict[str, str] = {
     "db": "Path of the DuckDB store (env LINKATLAS_DB, flag --db).",
-    "max_page_bytes": "Bytes of a page body read at most; the rest is cut (env LINKATLAS_MAX_PAGE_BYTES).",
-    "batch_pages": "Pages written to the store per transaction during ingest (env LINKATLAS_BATCH_PAGES).",
+    "max_page_bytes": (
+        "Bytes of a page body read at most; the rest is cut (env LINKATLAS_MAX_PAGE_BYTES)."
+    ),
+    "batch_pages": (
+        "Pages written to the store per transaction of an ingest (env LINKATLAS_BATCH_PAGES)."
+    ),
 }
 
 
-def _coerce(name: str, value: object) -> object:
+def _coerce(name: str, value: object, source: str) -> Any:
     if name == "db":
         return Path(str(value))
     if name in ("max_page_bytes", "batch_pages"):
-        return int(str(value))
-    return value
+        try:
+            number = int(str(value))
+        except ValueError:
+            number = 0
+        if number <= 0:
+            raise InputError(f"{source}={value!r}: give a positive whole number")
+        return number
+    raise InputError(f"unknown setting {name!r}")

@@ -15,6 +15,8 @@ Position = Literal["main", "nav", "header", "footer", "aside"]
 
 LINK_KINDS: tuple[LinkKind, ...] = ("a", "area", "redirect", "canonical", "refresh")
 POSITIONS: tuple[Position, ...] = ("main", "nav", "header", "footer", "aside")
+BACKLINK_KINDS: tuple[LinkKind, ...] = ("a", "area", "redirect", "refresh")
+"""Kinds that count as backlinks in reports (a canonical hint is a link, not a backlink)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,15 @@ import tldextract
 class DomainResolver:
     """Maps hosts to registrable domains, caching the answer per host.
 
-    Hosts that are IP addresses are their own site; a host that is itself a public suffix
-    (``github.io``) or has no known suffix (``localhost``) is its own domain too.
+    The Public Suffix List algorithm, private section included: a host under a listed suffix
+    maps to that suffix plus one label; a host under an unlisted TLD falls under the list's
+    default rule ``*`` (``a.b.example`` → ``b.example``). Where the list gives no registrable
+    domain the host is its own site: IP addresses, a host that is itself a public suffix
+    (``github.io``), a single label (``localhost``) and a name with an empty label
+    (``.example.com``, ``a..example.com``).
+
+    Hosts are expected as the URL parser serialises them (lower-case, IDNA ASCII); a Unicode
+    host is matched too and keeps its Unicode form (no IDNA conversion on this hot path).
     """
 
     def __init__(self, *, max_cache: int = 1_000_000) -> None:
@@ -40,12 +47,17 @@ class DomainResolver:
         return domain
 
     def _compute(self, host: str) -> str:
-        name = host.strip().rstrip(".").lower()
+        name = host.strip().lower()
+        if name.endswith("."):  # the DNS root label: "example.com." is "example.com"
+            name = name[:-1]
         if not name:
             return ""
-        if name.startswith("[") or _is_ip(name):
+        if name.startswith(("[", ".")) or ".." in name or _is_ip(name):
             return name
         result = self._extract(name)
+        if not result.suffix:
+            # No rule matched: the PSL default rule "*" makes the last label the suffix.
+            return ".".join(name.rsplit(".", 2)[-2:])
         registrable: str = result.top_domain_under_public_suffix
         return registrable or name
 

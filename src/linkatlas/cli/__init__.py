@@ -1,0 +1,1 @@
+"""The ``linkatlas`` command line: thin shells over the library functions."""

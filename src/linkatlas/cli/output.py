@@ -1,0 +1,85 @@
+"""The one place that prints: JSON documents for machines, rich tables for people.
+
+Anchor texts and titles are page content, so every cell is a plain ``Text`` (no markup).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+
+def to_jsonable(value: Any) -> Any:
+    """Records, lists, dicts and datetimes as plain JSON values (datetimes in ISO 8601, UTC)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        text = value.isoformat()
+        return text + "Z" if value.tzinfo is None else text
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def print_json(value: Any, *, lines: bool = False) -> None:
+    """One JSON document (indented), or one compact line with ``lines``."""
+    data = to_jsonable(value)
+    if lines:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+    else:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def cell(value: Any) -> Text:
+    if value is None:
+        return Text("")
+    if isinstance(value, bool):
+        return Text("yes" if value else "")
+    if isinstance(value, datetime):
+        return Text(value.strftime("%Y-%m-%d"))
+    if isinstance(value, float):
+        return Text(f"{value:,.3f}")
+    if isinstance(value, int):
+        return Text(f"{value:,}")
+    return Text(str(value))
+
+
+def table(
+    title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, caption: str | None = None
+) -> Table:
+    result = Table(title=title, caption=caption, title_justify="left")
+    for name in columns:
+        numeric = name in NUMERIC_COLUMNS
+        result.add_column(name, justify="right" if numeric else "left", overflow="fold")
+    for row in rows:
+        result.add_row(*(cell(v) for v in row))
+    return result
+
+
+NUMERIC_COLUMNS = frozenset(
+    {"backlinks", "followed", "referring domains", "links", "pages", "count", "value"}
+)
+
+
+def console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def error_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def key_values(title: str, pairs: Iterable[tuple[str, Any]]) -> Table:
+    return table(title, ("metric", "value"), pairs)

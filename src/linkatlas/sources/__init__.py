@@ -1,0 +1,1 @@
+"""Sources: bytes in, pages out (WARC, sample web, imports)."""

@@ -1,0 +1,137 @@
+"""All DDL of the store, as numbered migrations recorded in ``schema_migrations``.
+
+Layout (DESIGN.md, "Store"): ids are stable 64-bit hashes (``linkatlas.ids``); ``links`` is
+denormalised with the host and domain ids of both ends so reports filter on one table;
+every page and link row belongs to one snapshot. No ``CREATE`` statement lives elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "initial layout: snapshots, domains, hosts, urls, pages, links, ingested_files",
+        (
+            """CREATE TABLE snapshots (
+                snapshot_id BIGINT NOT NULL,
+                name VARCHAR NOT NULL,
+                date DATE NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE domains (
+                domain_id BIGINT NOT NULL,
+                domain VARCHAR NOT NULL
+            )""",
+            """CREATE TABLE hosts (
+                host_id BIGINT NOT NULL,
+                host VARCHAR NOT NULL,
+                domain_id BIGINT NOT NULL
+            )""",
+            """CREATE TABLE urls (
+                url_id BIGINT NOT NULL,
+                url VARCHAR NOT NULL,
+                host_id BIGINT NOT NULL,
+                domain_id BIGINT NOT NULL
+            )""",
+            """CREATE TABLE pages (
+                snapshot_id BIGINT NOT NULL,
+                url_id BIGINT NOT NULL,
+                host_id BIGINT NOT NULL,
+                domain_id BIGINT NOT NULL,
+                captured_at TIMESTAMP NOT NULL,
+                status SMALLINT NOT NULL,
+                content_type VARCHAR,
+                redirect_url_id BIGINT,
+                canonical_url_id BIGINT,
+                robots_nofollow BOOLEAN NOT NULL,
+                robots_noindex BOOLEAN NOT NULL,
+                title VARCHAR,
+                outlinks INTEGER NOT NULL,
+                ip VARCHAR,
+                source_file VARCHAR
+            )""",
+            """CREATE TABLE links (
+                snapshot_id BIGINT NOT NULL,
+                link_id BIGINT NOT NULL,
+                source_url_id BIGINT NOT NULL,
+                source_host_id BIGINT NOT NULL,
+                source_domain_id BIGINT NOT NULL,
+                target_url_id BIGINT NOT NULL,
+                target_host_id BIGINT NOT NULL,
+                target_domain_id BIGINT NOT NULL,
+                captured_at TIMESTAMP NOT NULL,
+                ordinal INTEGER NOT NULL,
+                kind VARCHAR NOT NULL,
+                anchor VARCHAR NOT NULL,
+                rel VARCHAR NOT NULL,
+                nofollow BOOLEAN NOT NULL,
+                sponsored BOOLEAN NOT NULL,
+                ugc BOOLEAN NOT NULL,
+                image BOOLEAN NOT NULL,
+                position VARCHAR NOT NULL,
+                internal BOOLEAN NOT NULL
+            )""",
+            """CREATE TABLE ingested_files (
+                snapshot_id BIGINT NOT NULL,
+                file_key VARCHAR NOT NULL,
+                path VARCHAR NOT NULL,
+                size BIGINT NOT NULL,
+                records_done BIGINT NOT NULL,
+                completed BOOLEAN NOT NULL,
+                updated_at TIMESTAMP NOT NULL
+            )""",
+        ),
+    ),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def applied_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The newest migration applied to this database, or None if it is not a LinkAtlas store."""
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()
+    if not row or row[0] == 0:
+        return None
+    version = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    return int(version[0]) if version and version[0] is not None else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration not yet applied, each in its own transaction; the new version."""
+    current = applied_version(con)
+    if current is None:
+        con.execute(
+            """CREATE TABLE schema_migrations (
+                version INTEGER NOT NULL,
+                name VARCHAR NOT NULL,
+                applied_at TIMESTAMP NOT NULL DEFAULT now()
+            )"""
+        )
+        current = 0
+    for migration in MIGRATIONS:
+        if migration.version <= current:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        for statement in migration.statements:
+            con.execute(statement)
+        con.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+            [migration.version, migration.name],
+        )
+        con.execute("COMMIT")
+        current = migration.version
+    return current
