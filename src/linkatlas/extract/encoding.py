@@ -6,6 +6,7 @@ Encoding labels follow the WHATWG Encoding standard (``iso-8859-1`` means window
 
 from __future__ import annotations
 
+import codecs
 import re
 
 import charset_normalizer
@@ -24,16 +25,36 @@ PRESCAN_BYTES = 4096
 DETECT_BYTES = 65536
 
 
-def codec_for_label(label: str | None) -> str | None:
-    """The Python codec of a WHATWG encoding label, or None for an unknown label."""
-    if not label:
-        return None
+def _whatwg_codec(label: str) -> str | None:
     encoding = webencodings.lookup(label.strip().strip("\"'"))
     if encoding is None:
         return None
     name: str = encoding.codec_info.name
+    return name
+
+
+def codec_for_label(label: str | None) -> str | None:
+    """The Python codec of a WHATWG encoding label, or None for an unknown label."""
+    if not label:
+        return None
+    name = _whatwg_codec(label)
     # A page can't declare itself UTF-16 in ASCII-compatible bytes; WHATWG treats it as UTF-8.
-    return "utf-8" if name.startswith("utf-16") else name
+    return "utf-8" if name is not None and name.startswith("utf-16") else name
+
+
+def codec_for_python_name(name: str | None) -> str | None:
+    """The codec of a Python codec name or alias (``latin_1``, ``latin-1``, ``euc_jp``).
+
+    Mapped to its WHATWG encoding where there is one, as browsers do (``latin_1`` is read as
+    windows-1252); else the Python codec itself; None if Python does not know the name.
+    """
+    if not name:
+        return None
+    try:
+        canonical: str = codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    return _whatwg_codec(canonical) or _whatwg_codec(canonical.replace("_", "-")) or canonical
 
 
 def sniff_encoding(body: bytes, http_charset: str | None = None) -> tuple[str, str]:
@@ -41,6 +62,10 @@ def sniff_encoding(body: bytes, http_charset: str | None = None) -> tuple[str, s
 
     The source is one of ``bom``, ``http``, ``meta``, ``utf-8`` (valid as UTF-8),
     ``detected`` (statistical detection) or ``default`` (windows-1252).
+
+    A declared label that is not a WHATWG label but a Python alias (``latin-1``) is ignored,
+    as browsers do, while the body is valid UTF-8; otherwise it is a better guide than
+    detection and is used (source ``http`` or ``meta``).
     """
     for bom, name in _BOMS:
         if body.startswith(bom):
@@ -49,20 +74,23 @@ def sniff_encoding(body: bytes, http_charset: str | None = None) -> tuple[str, s
     if codec:
         return codec, "http"
     match = _META_CHARSET.search(body, 0, PRESCAN_BYTES)
-    if match:
-        codec = codec_for_label(match.group(1).decode("ascii", "replace"))
-        if codec:
-            return codec, "meta"
+    meta_label = match.group(1).decode("ascii", "replace") if match else None
+    codec = codec_for_label(meta_label)
+    if codec:
+        return codec, "meta"
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
         pass
     else:
         return "utf-8", "utf-8"
+    for label, source in ((http_charset, "http"), (meta_label, "meta")):
+        codec = codec_for_python_name(label)
+        if codec and not codec.startswith("utf-16"):
+            return codec, source
     best = charset_normalizer.from_bytes(body[:DETECT_BYTES]).best()
     if best is not None and best.encoding:
-        codec = codec_for_label(best.encoding) or best.encoding
-        return codec, "detected"
+        return codec_for_python_name(best.encoding) or best.encoding, "detected"
     return "cp1252", "default"
 
 

@@ -8,6 +8,7 @@ import duckdb
 
 from linkatlas.errors import StoreError, StoreMissingError
 from linkatlas.store.schema import LATEST_VERSION, applied_version, migrate
+from linkatlas.store.sql import fetch_one
 
 
 def open_store(path: Path, *, create: bool = False) -> duckdb.DuckDBPyConnection:
@@ -32,7 +33,7 @@ def open_store(path: Path, *, create: bool = False) -> duckdb.DuckDBPyConnection
     con.execute("SET TimeZone = 'UTC'")
     version = applied_version(con)
     if version is None and not create:
-        tables = con.execute("SELECT count(*) FROM information_schema.tables").fetchone()
+        tables = fetch_one(con, "SELECT count(*) FROM information_schema.tables")
         if tables and tables[0]:
             con.close()
             raise StoreError(f"{path} is a DuckDB file but not a LinkAtlas store")

@@ -25,6 +25,7 @@ from linkatlas.extract.urls import host_of, normalize_url, resolve_url
 from linkatlas.ids import link_id, snapshot_id, stable_id
 from linkatlas.records import ExtractedPage, ExtractStats, FetchedPage, Link
 from linkatlas.sources.warc import WarcStats, iter_warc_pages
+from linkatlas.store.sql import fetch_one
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +212,7 @@ class _Batch:
 def ensure_snapshot(con: duckdb.DuckDBPyConnection, name: str, day: date) -> int:
     """The id of snapshot ``name``, created (dated ``day``) if it does not exist yet."""
     sid = snapshot_id(name)
-    row = con.execute("SELECT count(*) FROM snapshots WHERE snapshot_id = ?", [sid]).fetchone()
+    row = fetch_one(con, "SELECT count(*) FROM snapshots WHERE snapshot_id = ?", [sid])
     if not row or row[0] == 0:
         con.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?)", [sid, name, day, utc_now()])
     return sid
@@ -268,10 +269,11 @@ def _save_checkpoint(con: duckdb.DuckDBPyConnection, snapshot: int, cp: Checkpoi
 
 def file_progress(con: duckdb.DuckDBPyConnection, snapshot: int, file_key: str) -> tuple[int, bool]:
     """(records already committed, whether the file is complete) for one input file."""
-    row = con.execute(
+    row = fetch_one(
+        con,
         "SELECT records_done, completed FROM ingested_files WHERE snapshot_id = ? AND file_key = ?",
         [snapshot, file_key],
-    ).fetchone()
+    )
     return (int(row[0]), bool(row[1])) if row else (0, False)
 
 
@@ -299,9 +301,9 @@ def _merge(
            WHERE p.url_id IS NULL OR p.captured_at < b.captured_at""",
         {"sid": snapshot},
     )
-    counts = con.execute("SELECT count(*), count(*) FILTER (WHERE replaces) FROM fresh").fetchone()
+    counts = fetch_one(con, "SELECT count(*), count(*) FILTER (WHERE replaces) FROM fresh")
     fresh, replaced = (int(counts[0]), int(counts[1])) if counts else (0, 0)
-    total_row = con.execute("SELECT count(*) FROM b_pages").fetchone()
+    total_row = fetch_one(con, "SELECT count(*) FROM b_pages")
     total = int(total_row[0]) if total_row else 0
     if replaced:
         con.execute(
@@ -323,9 +325,9 @@ def _merge(
             "INSERT INTO links BY NAME SELECT b.* FROM b_links b "
             "SEMI JOIN fresh f ON f.url_id = b.source_url_id"
         )
-        row = con.execute(
-            "SELECT count(*) FROM b_links b SEMI JOIN fresh f ON f.url_id = b.source_url_id"
-        ).fetchone()
+        row = fetch_one(
+            con, "SELECT count(*) FROM b_links b SEMI JOIN fresh f ON f.url_id = b.source_url_id"
+        )
         links = int(row[0]) if row else 0
     return fresh, total - fresh, links
 

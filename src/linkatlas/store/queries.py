@@ -12,6 +12,7 @@ from linkatlas.analyze.reports import Target
 from linkatlas.errors import StoreError, UnknownTargetError
 from linkatlas.ids import stable_id
 from linkatlas.records import BACKLINK_KINDS
+from linkatlas.store.sql import fetch_one
 
 _KINDS = ", ".join(f"'{kind}'" for kind in BACKLINK_KINDS)
 FOLLOWED = "NOT (l.nofollow OR l.sponsored OR l.ugc)"
@@ -27,16 +28,15 @@ class SnapshotRow:
 def select_snapshot(con: duckdb.DuckDBPyConnection, name: str | None) -> SnapshotRow:
     """The named snapshot, or the latest one (by date, then creation)."""
     if name is None:
-        row = con.execute(
+        row = fetch_one(
+            con,
             "SELECT snapshot_id, name, date FROM snapshots ORDER BY date DESC, created_at DESC "
-            "LIMIT 1"
-        ).fetchone()
+            "LIMIT 1",
+        )
         if row is None:
             raise StoreError("the store is empty: ingest a WARC file first (linkatlas ingest warc)")
     else:
-        row = con.execute(
-            "SELECT snapshot_id, name, date FROM snapshots WHERE name = ?", [name]
-        ).fetchone()
+        row = fetch_one(con, "SELECT snapshot_id, name, date FROM snapshots WHERE name = ?", [name])
         if row is None:
             names = [
                 r[0] for r in con.execute("SELECT name FROM snapshots ORDER BY date").fetchall()
@@ -47,9 +47,9 @@ def select_snapshot(con: duckdb.DuckDBPyConnection, name: str | None) -> Snapsho
 
 def check_target(con: duckdb.DuckDBPyConnection, target: Target) -> None:
     """UnknownTargetError unless the target's domain appears in the store."""
-    row = con.execute(
-        "SELECT count(*) FROM domains WHERE domain_id = ?", [stable_id(target.domain)]
-    ).fetchone()
+    row = fetch_one(
+        con, "SELECT count(*) FROM domains WHERE domain_id = ?", [stable_id(target.domain)]
+    )
     if not row or row[0] == 0:
         raise UnknownTargetError(
             f"{target.domain} is not in the store: no captured page is on it or links to it"
@@ -87,7 +87,7 @@ def _rows(
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> tuple[Any, ...]:
-    row = con.execute(sql, params).fetchone()
+    row = fetch_one(con, sql, params)
     assert row is not None  # aggregate queries always return a row
     return row
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from linkatlas.store.sql import fetch_one
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:
@@ -101,12 +103,12 @@ LATEST_VERSION = MIGRATIONS[-1].version
 
 def applied_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The newest migration applied to this database, or None if it is not a LinkAtlas store."""
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-    ).fetchone()
+    row = fetch_one(
+        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    )
     if not row or row[0] == 0:
         return None
-    version = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    version = fetch_one(con, "SELECT max(version) FROM schema_migrations")
     return int(version[0]) if version and version[0] is not None else 0
 
 
