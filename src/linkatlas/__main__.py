@@ -1,0 +1,5 @@
+"""``python -m linkatlas`` runs the command line."""
+
+from linkatlas.cli.app import main
+
+main()
