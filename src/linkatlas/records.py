@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+import msgspec
+
 LinkKind = Literal["a", "area", "redirect", "canonical", "refresh"]
 Position = Literal["main", "nav", "header", "footer", "aside"]
 
@@ -42,9 +44,12 @@ class FetchedPage:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
-    """One hyperlink occurrence on a page (see DESIGN.md, "Records")."""
+class Link(msgspec.Struct, frozen=True, gc=False):
+    """One hyperlink occurrence on a page (see DESIGN.md, "Records").
+
+    A msgspec Struct rather than a dataclass: extraction builds one per link, tens of
+    thousands per second, and a Struct is built several times faster, still frozen and typed.
+    """
 
     url: str
     """The resolved, absolute target URL, fragment dropped."""

@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from linkatlas.extract.domains import DomainResolver, default_resolver
 from linkatlas.extract.encoding import decode_html
-from linkatlas.extract.position import link_positions
+from linkatlas.extract.position import link_position
 from linkatlas.extract.urls import WEB_SCHEMES, host_of, resolve_url, scheme_of, skip_reason
 from linkatlas.records import ExtractedPage, ExtractStats, Link, LinkKind, PageInfo, Position
 
@@ -64,76 +64,90 @@ def _header_values(headers: Headers | None, name: str) -> list[str]:
 
 
 class _PageLinks:
-    """Collects the links of one page, resolving and classifying each."""
+    """Collects the links of one page, resolving and classifying each.
+
+    Resolution is cached per raw href within the page: menus repeat the same links.
+    """
 
     def __init__(
-        self, *, page_url: str, page_domain: str, resolver: DomainResolver, nofollow_all: bool
+        self, *, base: str, page_domain: str, resolver: DomainResolver, nofollow_all: bool
     ) -> None:
+        self.base = base
         self.page_domain = page_domain
-        self.page_url = page_url
         self.resolver = resolver
         self.nofollow_all = nofollow_all
         self.links: list[Link] = []
         self.stats = ExtractStats(pages=1)
+        self._resolved: dict[str, tuple[str, str, str] | str] = {}
+
+    def _resolve(self, href: str, base: str) -> tuple[str, str, str] | str:
+        """(target, host, domain), or the reason the href is not a link."""
+        reason = skip_reason(href)
+        if reason is not None:
+            return reason
+        target = resolve_url(href.strip(), base)
+        if target is None:
+            return "unparsable"
+        if scheme_of(target) not in WEB_SCHEMES:
+            return "other_scheme"
+        host = host_of(target)
+        return target, host, self.resolver.registrable_domain(host)
 
     def add(
         self,
         href: str,
-        base: str,
         *,
         kind: LinkKind,
         anchor: str = "",
         rel: tuple[str, ...] = (),
         image: bool = False,
         position: Position = "main",
-    ) -> None:
-        reason = skip_reason(href)
-        if reason is not None:
-            self.stats.drop(reason)
-            return
-        target = resolve_url(href.strip(), base)
-        if target is None:
-            self.stats.drop("unparsable")
-            return
-        if scheme_of(target) not in WEB_SCHEMES:
-            self.stats.drop("other_scheme")
-            return
-        host = host_of(target)
-        domain = self.resolver.registrable_domain(host)
-        self.links.append(
-            Link(
-                url=target,
-                anchor=anchor,
-                rel=rel,
-                nofollow=self.nofollow_all or "nofollow" in rel,
-                sponsored="sponsored" in rel,
-                ugc="ugc" in rel,
-                kind=kind,
-                image=image,
-                position=position,
-                internal=domain == self.page_domain,
-                host=host,
-                domain=domain,
-            )
+        base: str | None = None,
+    ) -> Link | None:
+        if base is None:
+            resolved = self._resolved.get(href)
+            if resolved is None:
+                resolved = self._resolve(href, self.base)
+                self._resolved[href] = resolved
+        else:
+            resolved = self._resolve(href, base)
+        if isinstance(resolved, str):
+            self.stats.drop(resolved)
+            return None
+        target, host, domain = resolved
+        link = Link(
+            url=target,
+            anchor=anchor,
+            rel=rel,
+            nofollow=self.nofollow_all or "nofollow" in rel,
+            sponsored="sponsored" in rel,
+            ugc="ugc" in rel,
+            kind=kind,
+            image=image,
+            position=position,
+            internal=domain == self.page_domain,
+            host=host,
+            domain=domain,
         )
+        self.links.append(link)
         self.stats.links_kept += 1
+        return link
 
 
-def _anchor_of(node: Any) -> tuple[str, bool]:
-    """Anchor text of a link node and whether it is an image link."""
-    text = normalize_space(node.text(deep=True, separator=" ", strip=False))
-    image = False
-    if node.tag == "a":
-        img = node.css_first("img")
-        if img is not None:
-            image = True
-            if not text:
+def _anchor_of(node: Any, attrs: dict[str, str | None], has_image: bool) -> str:
+    """Anchor text of a link node: its text, else an image's alt, else its title."""
+    if node.tag == "area":
+        text = normalize_space(attrs.get("alt") or "")
+    else:
+        text = normalize_space(node.text(deep=True, separator=" ", strip=False))
+        if not text and has_image:
+            for img in node.css("img"):
                 text = normalize_space(img.attributes.get("alt") or "")
-    else:  # <area>: its alt is its text
-        text = normalize_space(node.attributes.get("alt") or "")
+                if text:
+                    break
     if not text:
-        text = normalize_space(node.attributes.get("title") or "")
-    return text, image
+        text = normalize_space(attrs.get("title") or "")
+    return text
 
 
 def _meta_refresh_url(content: str) -> str | None:
@@ -213,41 +227,39 @@ def extract_page(
     title = normalize_space(title_node.text()) if title_node is not None else None
 
     collector = _PageLinks(
-        page_url=url, page_domain=page_domain, resolver=resolver, nofollow_all=robots_nofollow
+        base=base, page_domain=page_domain, resolver=resolver, nofollow_all=robots_nofollow
     )
-    positions = link_positions(tree, LINK_SELECTOR)
+    with_image = {node.mem_id for node in tree.css("a[href]:has(img)")}
+    positions: dict[int, Position] = {}
     for node in tree.css(LINK_SELECTOR):
         attrs = node.attributes
         href = attrs.get("href")
         if href is None:
             continue
-        anchor, image = _anchor_of(node)
+        image = node.mem_id in with_image
         collector.add(
             href,
-            base,
             kind="a" if node.tag == "a" else "area",
-            anchor=anchor,
+            anchor=_anchor_of(node, attrs, image),
             rel=rel_tokens(attrs.get("rel")),
             image=image,
-            position=positions.get(node.mem_id, "main"),
+            position=link_position(node, positions),
         )
 
     canonical_url = None
     for node in tree.css("link[rel][href]"):
         if "canonical" in rel_tokens(node.attributes.get("rel")):
-            before = len(collector.links)
-            collector.add(node.attributes.get("href") or "", base, kind="canonical")
-            if len(collector.links) > before:
-                canonical_url = collector.links[-1].url
+            canonical = collector.add(node.attributes.get("href") or "", kind="canonical")
+            canonical_url = canonical.url if canonical else None
             break
     for node in tree.css("meta[http-equiv]"):
         if (node.attributes.get("http-equiv") or "").strip().lower() == "refresh":
             target = _meta_refresh_url(node.attributes.get("content") or "")
             if target:
-                collector.add(target, base, kind="refresh")
+                collector.add(target, kind="refresh")
             break
     if location:
-        collector.add(location, url, kind="redirect")
+        collector.add(location, kind="redirect", base=url)
 
     page = PageInfo(
         url=url,

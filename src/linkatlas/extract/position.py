@@ -1,92 +1,113 @@
 """Where on the page a link sits: ``main``, ``nav``, ``header``, ``footer`` or ``aside``.
 
-Rules (first match wins, in this order):
+The nearest classified ancestor decides. An ancestor is classified by, in this order:
 
-1. ``nav`` — inside ``<nav>``, an element with ``role="navigation"`` or ``role="menubar"``,
-   or an element whose id or class names a menu or navigation (``nav``, ``navbar``,
-   ``navigation``, ``menu``, ``breadcrumb``).
-2. ``footer`` — inside ``<footer>``, ``role="contentinfo"``, or id/class ``footer``.
-3. ``aside`` — inside ``<aside>``, ``role="complementary"``, or id/class ``sidebar``,
-   ``widget``.
-4. ``header`` — inside ``<header>``, ``role="banner"``, or id/class ``header``, ``masthead``.
-5. ``main`` — everything else (the editorial body).
+1. its tag: ``<nav>`` → nav, ``<footer>`` → footer, ``<aside>`` → aside,
+   ``<header>`` → header, ``<main>``, ``<article>``, ``<body>`` → main;
+2. its ARIA role: ``navigation``/``menubar``/``menu`` → nav, ``contentinfo`` → footer,
+   ``complementary`` → aside, ``banner`` → header, ``main``/``article`` → main;
+3. the words of its id and class names (split on spaces, ``-`` and ``_``, any case):
+   ``nav``, ``navbar``, ``navigation``, ``menu``, ``menubar``, ``breadcrumb(s)`` → nav;
+   ``footer`` → footer; ``sidebar``, ``widget`` → aside; ``header``, ``masthead`` → header.
 
-The ancestors are matched with one CSS query per position over the whole document
-(in Lexbor, in C), not by walking each link's parents in Python.
+A link with no classified ancestor is ``main`` (the editorial body). Ancestors are classified
+once per page and cached by node, so the cost is per distinct ancestor, not per link.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from selectolax.lexbor import LexborHTMLParser
+import re
+from typing import Any
 
 from linkatlas.records import Position
 
-_CONTAINERS: tuple[tuple[Position, tuple[str, ...]], ...] = (
-    (
-        "nav",
-        (
-            "nav",
-            "[role=navigation]",
-            "[role=menubar]",
-            "[id*=navigation i]",
-            "[id*=navbar i]",
-            "[id=nav i]",
-            "[id*=menu i]",
-            "[class~=nav i]",
-            "[class*=navbar i]",
-            "[class*=navigation i]",
-            "[class*=menu i]",
-            "[class*=breadcrumb i]",
-        ),
-    ),
-    (
-        "footer",
-        ("footer", "[role=contentinfo]", "[id*=footer i]", "[class*=footer i]"),
-    ),
-    (
-        "aside",
-        (
-            "aside",
-            "[role=complementary]",
-            "[id*=sidebar i]",
-            "[class*=sidebar i]",
-            "[class~=widget i]",
-        ),
-    ),
-    (
-        "header",
-        (
-            "header",
-            "[role=banner]",
-            "[id*=header i]",
-            "[class*=site-header i]",
-            "[id*=masthead i]",
-            "[class*=masthead i]",
-        ),
-    ),
-)
+_TAGS: dict[str, Position] = {
+    "nav": "nav",
+    "footer": "footer",
+    "aside": "aside",
+    "header": "header",
+    "main": "main",
+    "article": "main",
+    "body": "main",
+}
+_ROLES: dict[str, Position] = {
+    "navigation": "nav",
+    "menubar": "nav",
+    "menu": "nav",
+    "contentinfo": "footer",
+    "complementary": "aside",
+    "banner": "header",
+    "main": "main",
+    "article": "main",
+}
+_WORDS: dict[str, Position] = {
+    "nav": "nav",
+    "navbar": "nav",
+    "navigation": "nav",
+    "menu": "nav",
+    "menubar": "nav",
+    "breadcrumb": "nav",
+    "breadcrumbs": "nav",
+    "footer": "footer",
+    "sidebar": "aside",
+    "widget": "aside",
+    "header": "header",
+    "masthead": "header",
+}
+_PRIORITY: tuple[Position, ...] = ("nav", "footer", "aside", "header")
+_SPLIT = re.compile(r"[\s_\-]+")
+_HINT = re.compile(r"nav|menu|breadcrumb|footer|sidebar|widget|header|masthead", re.IGNORECASE)
 
 
-def _selector(containers: tuple[str, ...], link_selector: str) -> str:
-    return ", ".join(
-        f"{container} {link}" for container in containers for link in link_selector.split(", ")
-    )
+def classify_names(names: str) -> Position | None:
+    """The position named by id/class text (``"site-footer widget"`` → footer), if any."""
+    if not _HINT.search(names):
+        return None
+    found = {_WORDS[w] for w in _SPLIT.split(names.lower()) if w in _WORDS}
+    for position in _PRIORITY:
+        if position in found:
+            return position
+    return None
 
 
-@lru_cache(maxsize=8)
-def position_selectors(link_selector: str) -> tuple[tuple[Position, str], ...]:
-    """One combined CSS selector per position, for links matched by ``link_selector``."""
-    return tuple(
-        (position, _selector(containers, link_selector)) for position, containers in _CONTAINERS
-    )
+def classify_node(node: Any) -> Position | None:
+    """The position an element gives to the links inside it, or None if it gives none."""
+    tag = node.tag
+    by_tag = _TAGS.get(tag)
+    if by_tag is not None:
+        return by_tag
+    if tag in ("div", "ul", "ol", "li", "section", "span", "p", "td", "tr", "table", "form"):
+        attrs = node.attributes
+        if not attrs:
+            return None
+        role = attrs.get("role")
+        if role:
+            by_role = _ROLES.get(role.strip().lower())
+            if by_role is not None:
+                return by_role
+        names = f"{attrs.get('id') or ''} {attrs.get('class') or ''}"
+        return classify_names(names) if len(names) > 1 else None
+    return None
 
 
-def link_positions(tree: LexborHTMLParser, link_selector: str) -> dict[int, Position]:
-    """Position of every non-main link node, keyed by the node's ``mem_id``."""
-    positions: dict[int, Position] = {}
-    for position, selector in reversed(position_selectors(link_selector)):
-        for node in tree.css(selector):
-            positions[node.mem_id] = position
-    return positions
+def link_position(node: Any, cache: dict[int, Position]) -> Position:
+    """Position of one link node; ``cache`` (one per page) remembers each ancestor's answer."""
+    chain: list[int] = []
+    position: Position = "main"
+    current = node.parent
+    while current is not None:
+        key = current.mem_id
+        known = cache.get(key)
+        if known is not None:
+            position = known
+            break
+        own = classify_node(current)
+        if own is not None:
+            cache[key] = own
+            position = own
+            break
+        chain.append(key)
+        current = current.parent
+    for key in chain:
+        cache[key] = position
+    return position
