@@ -184,3 +184,47 @@ def test_user_errors_are_one_line(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert needle in lines[0]
+
+
+def documented_examples() -> dict[str, Any]:
+    """The JSON example under each ``## command`` heading of docs/json.md."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "json.md").read_text()
+    examples = {}
+    for section in text.split("\n## ")[1:]:
+        name = section.splitlines()[0].strip()
+        block = section.split("```json\n", 1)[1].split("\n```", 1)[0]
+        examples[name] = json.loads(block)
+    return examples
+
+
+def key_shape(value: Any) -> Any:
+    """The keys of a document, recursively (lists: the shape of their first item)."""
+    if isinstance(value, dict):
+        return {
+            k: key_shape(v)
+            for k, v in value.items()
+            if k not in ("dropped", "records_skipped", "links_dropped")
+        }
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return [key_shape(value[0])]
+    return None
+
+
+def test_documented_json_examples_have_the_printed_keys(cli_db: Path, tmp_path: Path) -> None:
+    examples = documented_examples()
+    assert set(examples) == {"ingest warc", "extract", "profile", "backlinks", "refdomains"}
+    page = tmp_path / "page.html"
+    page.write_text('<a href="/about" rel="nofollow">About</a>')
+    warc = write_warc(
+        tmp_path / "one.warc.gz",
+        [Response("https://a.org/", '<a href="https://target.com/">t</a>')],
+    )
+    printed = {
+        "ingest warc": run_json("ingest", "warc", str(warc), "--db", str(tmp_path / "x.duckdb")),
+        "extract": run_json("extract", str(page), "--url", "https://example.com/a/"),
+        "profile": run_json("profile", "target.com", "--db", str(cli_db)),
+        "backlinks": run_json("backlinks", "target.com", "--db", str(cli_db)),
+        "refdomains": run_json("refdomains", "target.com", "--db", str(cli_db)),
+    }
+    for name, doc in printed.items():
+        assert key_shape(examples[name]) == key_shape(doc), name
