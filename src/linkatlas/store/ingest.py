@@ -82,14 +82,33 @@ def utc_now() -> datetime:
     return naive_utc(datetime.now(UTC))
 
 
+@dataclass(frozen=True, slots=True)
+class _PageLinks:
+    """The links of one buffered page, with what their rows need from the page."""
+
+    url: str
+    url_id: int
+    host_id: int
+    domain_id: int
+    captured_at: datetime
+    links: Sequence[Link]
+
+
+LINK_COLUMNS = (
+    "snapshot_id", "link_id", "source_url_id", "source_host_id", "source_domain_id",
+    "target_url_id", "target_host_id", "target_domain_id", "captured_at", "ordinal", "kind",
+    "anchor", "rel", "nofollow", "sponsored", "ugc", "image", "position", "internal",
+)  # fmt: skip
+
+
 class _Batch:
-    """Column buffers of pages, links and the URLs, hosts and domains they mention."""
+    """Pages and links buffered for one transaction, and the URLs, hosts, domains they name."""
 
     def __init__(self, snapshot: int, resolver: DomainResolver) -> None:
         self.snapshot = snapshot
         self.resolver = resolver
         self.pages: dict[int, dict[str, Any]] = {}
-        self.links: dict[int, list[dict[str, Any]]] = {}
+        self.links: dict[int, _PageLinks] = {}
         self.urls: dict[int, tuple[str, int, int]] = {}
         self.hosts: dict[int, tuple[str, int]] = {}
         self.domains: dict[int, str] = {}
@@ -112,9 +131,10 @@ class _Batch:
         self, fetched: FetchedPage, url: str, extracted: ExtractedPage | None, source: str
     ) -> bool:
         """Buffer one page; False if the batch already holds a newer capture of it."""
+        captured_at = naive_utc(fetched.captured_at)
         url_id = self.note_url(url)
         previous = self.pages.get(url_id)
-        if previous is not None and previous["captured_at"] >= naive_utc(fetched.captured_at):
+        if previous is not None and previous["captured_at"] >= captured_at:
             return False
         _, host_id, domain_id = self.urls[url_id]
         links = extracted.links if extracted else ()
@@ -127,7 +147,7 @@ class _Batch:
             "url_id": url_id,
             "host_id": host_id,
             "domain_id": domain_id,
-            "captured_at": naive_utc(fetched.captured_at),
+            "captured_at": captured_at,
             "status": fetched.status,
             "content_type": fetched.content_type,
             "redirect_url_id": self.note_url(redirect) if redirect else None,
@@ -141,50 +161,38 @@ class _Batch:
             "ip": fetched.ip,
             "source_file": source,
         }
-        self.links[url_id] = self._link_rows(url, url_id, naive_utc(fetched.captured_at), links)
+        for lk in links:
+            self.note_url(lk.url, lk.host, lk.domain)
+        self.links[url_id] = _PageLinks(url, url_id, host_id, domain_id, captured_at, links)
         return True
 
-    def _link_rows(
-        self, url: str, url_id: int, captured_at: datetime, links: Sequence[Link]
-    ) -> list[dict[str, Any]]:
-        _, host_id, domain_id = self.urls[url_id]
-        seen: dict[tuple[str, str], int] = {}
-        rows = []
-        for ordinal, lk in enumerate(links):
-            occurrence = seen.get((lk.url, lk.kind), 0)
-            seen[(lk.url, lk.kind)] = occurrence + 1
-            target_id = self.note_url(lk.url, lk.host, lk.domain)
-            _, target_host, target_domain = self.urls[target_id]
-            rows.append(
-                {
-                    "snapshot_id": self.snapshot,
-                    "link_id": link_id(url, lk.url, lk.kind, occurrence),
-                    "source_url_id": url_id,
-                    "source_host_id": host_id,
-                    "source_domain_id": domain_id,
-                    "target_url_id": target_id,
-                    "target_host_id": target_host,
-                    "target_domain_id": target_domain,
-                    "captured_at": captured_at,
-                    "ordinal": ordinal,
-                    "kind": lk.kind,
-                    "anchor": lk.anchor,
-                    "rel": " ".join(lk.rel),
-                    "nofollow": lk.nofollow,
-                    "sponsored": lk.sponsored,
-                    "ugc": lk.ugc,
-                    "image": lk.image,
-                    "position": lk.position,
-                    "internal": lk.internal,
-                }
-            )
-        return rows
+    def _link_columns(self) -> dict[str, Sequence[Any]]:
+        rows: list[tuple[Any, ...]] = []
+        sid = self.snapshot
+        urls = self.urls
+        for page in self.links.values():
+            seen: dict[tuple[str, str], int] = {}
+            for ordinal, lk in enumerate(page.links):
+                key = (lk.url, lk.kind)
+                occurrence = seen.get(key, 0)
+                seen[key] = occurrence + 1
+                target_id = stable_id(lk.url)
+                _, target_host, target_domain = urls[target_id]
+                rows.append((
+                    sid, link_id(page.url, lk.url, lk.kind, occurrence), page.url_id,
+                    page.host_id, page.domain_id, target_id, target_host, target_domain,
+                    page.captured_at, ordinal, lk.kind, lk.anchor, " ".join(lk.rel),
+                    lk.nofollow, lk.sponsored, lk.ugc, lk.image, lk.position, lk.internal,
+                ))  # fmt: skip
+        if not rows:
+            return {name: [] for name in LINK_COLUMNS}
+        return dict(zip(LINK_COLUMNS, zip(*rows, strict=True), strict=True))
 
-    def tables(self) -> dict[str, pa.Table]:
-        link_rows = [row for rows in self.links.values() for row in rows]
+    def tables(self) -> dict[str, pa.Table | None]:
+        link_columns = self._link_columns()
         return {
             "b_pages": pa.Table.from_pylist(list(self.pages.values())),
-            "b_links": pa.Table.from_pylist(link_rows) if link_rows else None,
+            "b_links": pa.table(link_columns) if link_columns["link_id"] else None,
             "b_urls": pa.table(
                 {
                     "url_id": pa.array(list(self.urls), pa.int64()),
