@@ -228,3 +228,14 @@ def test_documented_json_examples_have_the_printed_keys(cli_db: Path, tmp_path: 
     }
     for name, doc in printed.items():
         assert key_shape(examples[name]) == key_shape(doc), name
+
+
+def test_demo_quick_end_to_end(tmp_path: Path) -> None:
+    """The README's `make demo`, in quick mode: generate, ingest, profile."""
+    doc = run_json("demo", "--quick", "--out", str(tmp_path / "demo"))
+    assert doc["backlinks"] > 0 and doc["referring_domains"] >= 3
+    assert (tmp_path / "demo" / "sample-web.warc.gz").is_file()
+    again = run_json("refdomains", doc["target"], "--db", str(tmp_path / "demo" / "atlas.duckdb"))
+    assert again["total"] == doc["referring_domains"]
+    table = run("demo", "--quick", "--out", str(tmp_path / "demo"))
+    assert table.returncode == 0 and "Profile of" in table.stdout

@@ -152,9 +152,10 @@ def test_encodings_from_header_meta_and_detection() -> None:
         links_of(cp1251, headers={"Content-Type": "text/html; charset=windows-1251"})[0].anchor
         == text
     )
-    meta = f'<meta charset="shift_jis"><a href="/x">日本語のリンク</a>'.encode("shift_jis")
+    meta = '<meta charset="shift_jis"><a href="/x">日本語のリンク</a>'.encode("shift_jis")
     assert links_of(meta)[0].anchor == "日本語のリンク"
-    gb = f'<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><a href="/x">中文链接</a>'
+    gb = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+    gb += '<a href="/x">中文链接</a>'
     assert links_of(gb.encode("gb2312"))[0].anchor == "中文链接"
     prose = "<p>Les élèves étudient à l'école française; où est la bibliothèque?</p>" * 3
     latin = (prose + '<a href="/x">Café über naïve</a>').encode("latin-1")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,9 @@ URL_DATA = shared_data() / "url"
 NO_DATA = f"shared test data not found at {URL_DATA} (see /work/shared/data/MANIFEST.md)"
 
 # (input, base) -> why ada-url's answer differs from urltestdata.json. Empty: all pass.
-URLTESTDATA_DEVIATIONS: dict[tuple[str, str | None], str] = {}
+URL_DEVIATIONS: dict[tuple[str, str | None], str] = {}
 # input -> why ada-url's host differs from toascii.json / IdnaTestV2.json. Empty: all pass.
-TOASCII_DEVIATIONS: dict[str, str] = {}
+HOST_DEVIATIONS: dict[str, str] = {}
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -54,15 +55,23 @@ def _without_fragment(href: str) -> str:
     return href if cut < 0 else href[:cut]
 
 
+def _url_deviation(case: dict[str, Any]) -> str | None:
+    return URL_DEVIATIONS.get((case["input"], case.get("base")))
+
+
+def _host_deviation(case: dict[str, Any]) -> str | None:
+    return HOST_DEVIATIONS.get(case["input"])
+
+
 def _params(
-    cases: list[dict[str, Any]], deviations: dict[Any, str], key: str = "input"
+    cases: list[dict[str, Any]], deviation: Callable[[dict[str, Any]], str | None]
 ) -> list[Any]:
+    """One test per case; a listed deviation makes the case a strict xfail with its reason."""
     if not cases:
         return [pytest.param(None, marks=pytest.mark.skip(reason=NO_DATA), id="no-data")]
     params = []
     for number, case in enumerate(cases):
-        dev_key = (case["input"], case.get("base")) if key == "input+base" else case["input"]
-        reason = deviations.get(dev_key)
+        reason = deviation(case)
         marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
         params.append(pytest.param(case, marks=marks, id=_case_id(number, case["input"])))
     return params
@@ -77,7 +86,7 @@ TOASCII = _load("toascii.json")
 IDNA_V2 = [case for case in _load("IdnaTestV2.json") if case["input"]]
 
 
-@pytest.mark.parametrize("case", _params(WITH_BASE, URLTESTDATA_DEVIATIONS, "input+base"))
+@pytest.mark.parametrize("case", _params(WITH_BASE, _url_deviation))
 def test_resolve_against_base(case: dict[str, Any]) -> None:
     """Every urltestdata case with a base: href minus fragment, or None on failure.
 
@@ -91,7 +100,7 @@ def test_resolve_against_base(case: dict[str, Any]) -> None:
         assert got == _without_fragment(case["href"])
 
 
-@pytest.mark.parametrize("case", _params(WITHOUT_BASE, URLTESTDATA_DEVIATIONS, "input+base"))
+@pytest.mark.parametrize("case", _params(WITHOUT_BASE, _url_deviation))
 def test_normalize_absolute(case: dict[str, Any]) -> None:
     """The cases without a base are absolute-URL parses: normalize_url must agree."""
     got = normalize_url(case["input"])
@@ -101,7 +110,7 @@ def test_normalize_absolute(case: dict[str, Any]) -> None:
         assert got == _without_fragment(case["href"])
 
 
-@pytest.mark.parametrize("case", _params(RELATIVE_ONLY, {}))
+@pytest.mark.parametrize("case", _params(RELATIVE_ONLY, _url_deviation))
 def test_relative_only_inputs_resolve_against_a_base(case: dict[str, Any]) -> None:
     """``relativeTo`` marks inputs that fail alone but parse against such a base.
 
@@ -119,7 +128,7 @@ def _host_via_url(host_input: str) -> str | None:
     return None if url is None else host_of(url)
 
 
-@pytest.mark.parametrize("case", _params(TOASCII, TOASCII_DEVIATIONS))
+@pytest.mark.parametrize("case", _params(TOASCII, _host_deviation))
 def test_toascii_host_mapping(case: dict[str, Any]) -> None:
     """Hosts are mapped to their IDNA ASCII form; output null means the URL fails."""
     assert _host_via_url(case["input"]) == case["output"]
@@ -132,7 +141,7 @@ def test_idna_v2_host_mapping() -> None:
     mismatches = [
         (case["input"], case["output"], got)
         for case in IDNA_V2
-        if case["input"] not in TOASCII_DEVIATIONS
+        if case["input"] not in HOST_DEVIATIONS
         and (got := _host_via_url(case["input"])) != case["output"]
     ]
     assert mismatches == []
@@ -238,3 +247,32 @@ def test_resolve_url(href: str, base: str, url: str | None) -> None:
 )
 def test_scheme_of(url: str, scheme: str) -> None:
     assert scheme_of(url) == scheme
+
+
+@pytest.mark.parametrize(
+    ("href", "encoding", "url"),
+    [
+        # The URL standard's encoding override: the query takes the page's encoding.
+        ("s?q=\u00e9", "cp1252", "http://example.com/d/s?q=%E9"),
+        ("s?q=\u20ac", "iso8859-15", "http://example.com/d/s?q=%A4"),
+        ("s?q=\u20ac", "latin-1", "http://example.com/d/s?q=%26%238364%3B"),  # lacks the euro
+        ("s?q=\u65e5\u672c", "shift_jis", "http://example.com/d/s?q=%93%FA%96{"),
+        ("s?q=\u4eac", "gb18030", "http://example.com/d/s?q=%BE%A9"),
+        ("s?q=\u00e9 x\u00e8", "cp1252", "http://example.com/d/s?q=%E9%20x%E8"),
+        # Only the query: the path is UTF-8, and so is a '?' inside the fragment.
+        ("\u00e9?q=\u00e9", "cp1252", "http://example.com/d/%C3%A9?q=%E9"),
+        ("s#a?q=\u00e9", "cp1252", "http://example.com/d/s"),
+        ("//other.example/?\u00e9", "cp1252", "http://other.example/?%E9"),
+        # UTF-8 and UTF-16 pages, no encoding, non-special schemes: UTF-8.
+        ("s?q=\u00e9", "utf-8", "http://example.com/d/s?q=%C3%A9"),
+        ("s?q=\u00e9", "utf-16-le", "http://example.com/d/s?q=%C3%A9"),
+        ("s?q=\u00e9", None, "http://example.com/d/s?q=%C3%A9"),
+        ("s?q=\u00e9", "no-such-codec", "http://example.com/d/s?q=%C3%A9"),
+        ("sc://host/?\u00e9", "cp1252", "sc://host/?%C3%A9"),
+        ("ws://host/?\u00e9", "cp1252", "ws://host/?%C3%A9"),
+        # ASCII hrefs never take the slow path.
+        ("s?q=%E9", "cp1252", "http://example.com/d/s?q=%E9"),
+    ],
+)
+def test_resolve_url_query_encoding(href: str, encoding: str | None, url: str) -> None:
+    assert resolve_url(href, "http://example.com/d/page", encoding) == url

@@ -19,7 +19,7 @@ class DomainResolver:
     default rule ``*`` (``a.b.example`` → ``b.example``). Where the list gives no registrable
     domain the host is its own site: IP addresses, a host that is itself a public suffix
     (``github.io``), a single label (``localhost``) and a name with an empty label
-    (``.example.com``, ``a..example.com``).
+    (``.example.com``, ``a..example.com``, ``example.com..``).
 
     Hosts are expected as the URL parser serialises them (lower-case, IDNA ASCII); a Unicode
     host is matched too and keeps its Unicode form (no IDNA conversion on this hot path).
@@ -52,8 +52,8 @@ class DomainResolver:
             name = name[:-1]
         if not name:
             return ""
-        if name.startswith(("[", ".")) or ".." in name or _is_ip(name):
-            return name
+        if name.startswith(("[", ".")) or name.endswith(".") or ".." in name or _is_ip(name):
+            return name  # an IP, or a name with an empty label: its own site
         result = self._extract(name)
         if not result.suffix:
             # No rule matched: the PSL default rule "*" makes the last label the suffix.

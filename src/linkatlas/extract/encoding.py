@@ -88,14 +88,28 @@ def sniff_encoding(body: bytes, http_charset: str | None = None) -> tuple[str, s
         codec = codec_for_python_name(label)
         if codec and not codec.startswith("utf-16"):
             return codec, source
-    best = charset_normalizer.from_bytes(body[:DETECT_BYTES]).best()
-    if best is not None and best.encoding:
-        return codec_for_python_name(best.encoding) or best.encoding, "detected"
-    return "cp1252", "default"
+    matches = charset_normalizer.from_bytes(body[:DETECT_BYTES])
+    best = matches.best()
+    if best is None or not best.encoding:
+        return "cp1252", "default"
+    for candidate in matches:
+        # Between equally good candidates (Western text fits cp1250 as well as cp1252) the
+        # web's default legacy encoding wins, as in browsers.
+        if (candidate.chaos, candidate.coherence) == (best.chaos, best.coherence) and (
+            "cp1252" in candidate.could_be_from_charset
+        ):
+            return "cp1252", "detected"
+    return codec_for_python_name(best.encoding) or best.encoding, "detected"
 
 
 def decode_html(body: bytes, http_charset: str | None = None) -> str:
     """The text of an HTML page; undecodable bytes become U+FFFD, never an error."""
+    return decode_page(body, http_charset)[0]
+
+
+def decode_page(body: bytes, http_charset: str | None = None) -> tuple[str, str]:
+    """The text of an HTML page and the codec it was read with (the codec of its links'
+    queries, see ``resolve_url``); undecodable bytes become U+FFFD, never an error."""
     codec, source = sniff_encoding(body, http_charset)
     if source == "bom":
         for bom, _name in _BOMS:
@@ -103,6 +117,6 @@ def decode_html(body: bytes, http_charset: str | None = None) -> str:
                 body = body[len(bom) :]
                 break
     try:
-        return body.decode(codec, "replace")
+        return body.decode(codec, "replace"), codec
     except LookupError:
-        return body.decode("cp1252", "replace")
+        return body.decode("cp1252", "replace"), "cp1252"

@@ -12,7 +12,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from linkatlas.extract.domains import DomainResolver, default_resolver
-from linkatlas.extract.encoding import decode_html
+from linkatlas.extract.encoding import decode_page
 from linkatlas.extract.position import link_position
 from linkatlas.extract.urls import WEB_SCHEMES, host_of, resolve_url, scheme_of, skip_reason
 from linkatlas.records import ExtractedPage, ExtractStats, Link, LinkKind, PageInfo, Position
@@ -70,9 +70,16 @@ class _PageLinks:
     """
 
     def __init__(
-        self, *, base: str, page_domain: str, resolver: DomainResolver, nofollow_all: bool
+        self,
+        *,
+        base: str,
+        page_domain: str,
+        resolver: DomainResolver,
+        nofollow_all: bool,
+        encoding: str | None,
     ) -> None:
         self.base = base
+        self.encoding = encoding
         self.page_domain = page_domain
         self.resolver = resolver
         self.nofollow_all = nofollow_all
@@ -80,12 +87,12 @@ class _PageLinks:
         self.stats = ExtractStats(pages=1)
         self._resolved: dict[str, tuple[str, str, str] | str] = {}
 
-    def _resolve(self, href: str, base: str) -> tuple[str, str, str] | str:
+    def _resolve(self, href: str, base: str, encoding: str | None) -> tuple[str, str, str] | str:
         """(target, host, domain), or the reason the href is not a link."""
         reason = skip_reason(href)
         if reason is not None:
             return reason
-        target = resolve_url(href.strip(), base)
+        target = resolve_url(href.strip(), base, encoding)
         if target is None:
             return "unparsable"
         if scheme_of(target) not in WEB_SCHEMES:
@@ -107,10 +114,10 @@ class _PageLinks:
         if base is None:
             resolved = self._resolved.get(href)
             if resolved is None:
-                resolved = self._resolve(href, self.base)
+                resolved = self._resolve(href, self.base, self.encoding)
                 self._resolved[href] = resolved
         else:
-            resolved = self._resolve(href, base)
+            resolved = self._resolve(href, base, None)
         if isinstance(resolved, str):
             self.stats.drop(resolved)
             return None
@@ -191,6 +198,7 @@ def extract_page(
     resolver = resolver or default_resolver()
     page_host = host_of(url)
     page_domain = resolver.registrable_domain(page_host)
+    codec: str | None = None
     if isinstance(html, bytes):
         if max_bytes is not None and len(html) > max_bytes:
             html = html[:max_bytes]
@@ -199,7 +207,7 @@ def extract_page(
                 _, _, params = value.partition("charset=")
                 if params:
                     charset = params.split(";")[0].strip()
-        text = decode_html(html, charset)
+        text, codec = decode_page(html, charset)
     else:
         text = html[:max_bytes] if max_bytes is not None else html
     tree = LexborHTMLParser(text)
@@ -219,7 +227,7 @@ def extract_page(
     base = url
     base_node = tree.css_first("base[href]")
     if base_node is not None:
-        resolved_base = resolve_url(base_node.attributes.get("href") or "", url)
+        resolved_base = resolve_url(base_node.attributes.get("href") or "", url, codec)
         if resolved_base is not None:
             base = resolved_base
 
@@ -227,7 +235,11 @@ def extract_page(
     title = normalize_space(title_node.text()) if title_node is not None else None
 
     collector = _PageLinks(
-        base=base, page_domain=page_domain, resolver=resolver, nofollow_all=robots_nofollow
+        base=base,
+        page_domain=page_domain,
+        resolver=resolver,
+        nofollow_all=robots_nofollow,
+        encoding=codec,
     )
     with_image = {node.mem_id for node in tree.css("a[href]:has(img)")}
     positions: dict[int, Position] = {}
