@@ -12,7 +12,8 @@ import tldextract
 
 
 class DomainResolver:
-    """Maps hosts to registrable domains, caching the answer per host.
+    """Maps hosts to registrable domains, caching the answer per host (and, for the
+    extractor, the resolution of absolute hrefs, see :meth:`cached_href`).
 
     The Public Suffix List algorithm, private section included: a host under a listed suffix
     maps to that suffix plus one label; a host under an unlisted TLD falls under the list's
@@ -34,6 +35,18 @@ class DomainResolver:
         )
         self._cache: dict[str, str] = {}
         self._max_cache = max_cache
+        self._hrefs: dict[str, tuple[str, str, str] | str] = {}
+
+    def cached_href(self, href: str) -> tuple[str, str, str] | str | None:
+        """What :meth:`remember_href` stored for an absolute href: (url, host, domain) or a
+        drop reason. Absolute hrefs resolve the same on every page, and sitewide links repeat
+        on every page of a site, so the pipeline resolves each once per run."""
+        return self._hrefs.get(href)
+
+    def remember_href(self, href: str, resolved: tuple[str, str, str] | str) -> None:
+        if len(self._hrefs) >= self._max_cache:
+            self._hrefs.clear()
+        self._hrefs[href] = resolved
 
     def registrable_domain(self, host: str) -> str:
         """The registrable domain ("site") of a host, lower-cased, without a trailing dot."""

@@ -120,3 +120,16 @@ def decode_page(body: bytes, http_charset: str | None = None) -> tuple[str, str]
         return body.decode(codec, "replace"), codec
     except LookupError:
         return body.decode("cp1252", "replace"), "cp1252"
+
+
+def parser_input(body: bytes, http_charset: str | None = None) -> tuple[bytes | str, str]:
+    """What to give the HTML parser, and the codec: UTF-8 pages go as bytes, untouched.
+
+    The parser reads bytes as UTF-8 (invalid sequences become U+FFFD, as ``decode_page``
+    would make them), so a UTF-8 page is neither decoded here nor re-encoded by the parser.
+    Every other page is decoded to text.
+    """
+    codec, source = sniff_encoding(body, http_charset)
+    if codec == "utf-8":
+        return (body[3:] if source == "bom" else body), codec
+    return decode_page(body, http_charset)

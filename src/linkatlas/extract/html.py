@@ -7,17 +7,20 @@ path all call :func:`extract_page`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
 from linkatlas.extract.domains import DomainResolver, default_resolver
-from linkatlas.extract.encoding import decode_page
+from linkatlas.extract.encoding import parser_input
 from linkatlas.extract.position import link_position
 from linkatlas.extract.urls import WEB_SCHEMES, host_of, resolve_url, scheme_of, skip_reason
 from linkatlas.records import ExtractedPage, ExtractStats, Link, LinkKind, PageInfo, Position
 
 LINK_SELECTOR = "a[href], area[href]"
+IMAGE_LINK_SELECTOR = "a[href]:has(img)"
+HEAD_SELECTOR = "meta, base[href], title, link[rel][href]"
 FOLLOW_FLAGS = ("nofollow", "sponsored", "ugc")
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
 
@@ -100,6 +103,16 @@ class _PageLinks:
         host = host_of(target)
         return target, host, self.resolver.registrable_domain(host)
 
+    def _resolve_cached(self, href: str) -> tuple[str, str, str] | str:
+        """Resolve against the page base; absolute ASCII hrefs go through the run's cache."""
+        if not (href.startswith(("http://", "https://")) and href.isascii()):
+            return self._resolve(href, self.base, self.encoding)
+        resolved = self.resolver.cached_href(href)
+        if resolved is None:
+            resolved = self._resolve(href, self.base, self.encoding)
+            self.resolver.remember_href(href, resolved)
+        return resolved
+
     def add(
         self,
         href: str,
@@ -114,7 +127,7 @@ class _PageLinks:
         if base is None:
             resolved = self._resolved.get(href)
             if resolved is None:
-                resolved = self._resolve(href, self.base, self.encoding)
+                resolved = self._resolve_cached(href)
                 self._resolved[href] = resolved
         else:
             resolved = self._resolve(href, base, None)
@@ -178,70 +191,67 @@ def _meta_refresh_url(content: str) -> str | None:
     return rest.strip() or None
 
 
-def extract_page(
-    html: bytes | str,
-    url: str,
-    *,
-    headers: Headers | None = None,
-    resolver: DomainResolver | None = None,
-    charset: str | None = None,
-    max_bytes: int | None = None,
-    location: str | None = None,
-) -> ExtractedPage:
-    """Extract the facts and the links of one page.
+@dataclass(frozen=True, slots=True)
+class _HeadFacts:
+    """What the document head says: robots directives, base, title, canonical, refresh."""
 
-    ``html`` is the body (bytes are decoded by HTTP charset, BOM, ``<meta charset>``, else
-    detection); ``url`` the page's own address; ``headers`` its HTTP response headers
-    (``X-Robots-Tag``, ``Content-Type`` charset and ``Location`` are read from them).
-    ``location`` adds a redirect link (a 3xx answer's ``Location``).
-    """
-    resolver = resolver or default_resolver()
-    page_host = host_of(url)
-    page_domain = resolver.registrable_domain(page_host)
-    codec: str | None = None
-    if isinstance(html, bytes):
-        if max_bytes is not None and len(html) > max_bytes:
-            html = html[:max_bytes]
-        if charset is None:
-            for value in _header_values(headers, "content-type"):
-                _, _, params = value.partition("charset=")
-                if params:
-                    charset = params.split(";")[0].strip()
-        text, codec = decode_page(html, charset)
-    else:
-        text = html[:max_bytes] if max_bytes is not None else html
-    tree = LexborHTMLParser(text)
+    robots_nofollow: bool
+    robots_noindex: bool
+    base_href: str | None
+    title: str | None
+    canonical_href: str | None
+    refresh_href: str | None
 
-    robots_nofollow = robots_noindex = False
+
+def _head_facts(tree: LexborHTMLParser, headers: Headers | None) -> _HeadFacts:
+    """Read the head once. Search engines read robots, canonical and refresh only in the head;
+    a ``<base>`` outside the head is ignored too (it is one more whole-document scan)."""
+    nofollow = noindex = False
     for value in _header_values(headers, "x-robots-tag"):
-        nofollow, noindex = robots_flags(value)
-        robots_nofollow |= nofollow
-        robots_noindex |= noindex
-    for meta in tree.css("meta[name]"):
-        name = (meta.attributes.get("name") or "").strip().lower()
-        if name in ("robots", "googlebot"):
-            nofollow, noindex = robots_flags(meta.attributes.get("content"))
-            robots_nofollow |= nofollow
-            robots_noindex |= noindex
+        header_nofollow, header_noindex = robots_flags(value)
+        nofollow |= header_nofollow
+        noindex |= header_noindex
+    base_href = title = canonical = refresh = None
+    head = tree.head
+    for node in head.css(HEAD_SELECTOR) if head is not None else ():
+        attrs = node.attributes
+        tag = node.tag
+        if tag == "meta":
+            name = (attrs.get("name") or "").strip().lower()
+            if name in ("robots", "googlebot"):
+                meta_nofollow, meta_noindex = robots_flags(attrs.get("content"))
+                nofollow |= meta_nofollow
+                noindex |= meta_noindex
+            elif refresh is None and (attrs.get("http-equiv") or "").strip().lower() == "refresh":
+                refresh = _meta_refresh_url(attrs.get("content") or "")
+        elif tag == "base":
+            base_href = base_href if base_href is not None else attrs.get("href")
+        elif tag == "title":
+            title = title if title is not None else normalize_space(node.text())
+        elif canonical is None and "canonical" in rel_tokens(attrs.get("rel")):
+            canonical = attrs.get("href")
+    return _HeadFacts(nofollow, noindex, base_href, title, canonical, refresh)
 
-    base = url
-    base_node = tree.css_first("base[href]")
-    if base_node is not None:
-        resolved_base = resolve_url(base_node.attributes.get("href") or "", url, codec)
-        if resolved_base is not None:
-            base = resolved_base
 
-    title_node = tree.css_first("title")
-    title = normalize_space(title_node.text()) if title_node is not None else None
+def _decode(
+    html: bytes | str, headers: Headers | None, charset: str | None, max_bytes: int | None
+) -> tuple[bytes | str, str | None]:
+    """The parser's input (cut at ``max_bytes``) and the page's codec (None for str input)."""
+    if isinstance(html, str):
+        return (html[:max_bytes] if max_bytes is not None else html), None
+    if max_bytes is not None and len(html) > max_bytes:
+        html = html[:max_bytes]
+    if charset is None:
+        for value in _header_values(headers, "content-type"):
+            _, _, params = value.partition("charset=")
+            if params:
+                charset = params.split(";")[0].strip()
+    return parser_input(html, charset)
 
-    collector = _PageLinks(
-        base=base,
-        page_domain=page_domain,
-        resolver=resolver,
-        nofollow_all=robots_nofollow,
-        encoding=codec,
-    )
-    with_image = {node.mem_id for node in tree.css("a[href]:has(img)")}
+
+def _add_body_links(tree: LexborHTMLParser, collector: _PageLinks) -> None:
+    """Every ``<a href>`` and ``<area href>`` of the document, in document order."""
+    with_image = {node.mem_id for node in tree.css(IMAGE_LINK_SELECTOR)}
     positions: dict[int, Position] = {}
     for node in tree.css(LINK_SELECTOR):
         attrs = node.attributes
@@ -258,18 +268,47 @@ def extract_page(
             position=link_position(node, positions),
         )
 
+
+def extract_page(
+    html: bytes | str,
+    url: str,
+    *,
+    headers: Headers | None = None,
+    resolver: DomainResolver | None = None,
+    charset: str | None = None,
+    max_bytes: int | None = None,
+    location: str | None = None,
+) -> ExtractedPage:
+    """Extract the facts and the links of one page.
+
+    ``html`` is the body (bytes are decoded by HTTP charset, BOM, ``<meta charset>``, else
+    detection); ``url`` the page's own address; ``headers`` its HTTP response headers
+    (``X-Robots-Tag`` and the ``Content-Type`` charset are read from them).
+    ``location`` adds a redirect link (a 3xx answer's ``Location``).
+    """
+    resolver = resolver or default_resolver()
+    page_host = host_of(url)
+    page_domain = resolver.registrable_domain(page_host)
+    text, codec = _decode(html, headers, charset, max_bytes)
+    tree = LexborHTMLParser(text)
+    head = _head_facts(tree, headers)
+    base = url
+    if head.base_href is not None:
+        base = resolve_url(head.base_href, url, codec) or url
+    collector = _PageLinks(
+        base=base,
+        page_domain=page_domain,
+        resolver=resolver,
+        nofollow_all=head.robots_nofollow,
+        encoding=codec,
+    )
+    _add_body_links(tree, collector)
     canonical_url = None
-    for node in tree.css("link[rel][href]"):
-        if "canonical" in rel_tokens(node.attributes.get("rel")):
-            canonical = collector.add(node.attributes.get("href") or "", kind="canonical")
-            canonical_url = canonical.url if canonical else None
-            break
-    for node in tree.css("meta[http-equiv]"):
-        if (node.attributes.get("http-equiv") or "").strip().lower() == "refresh":
-            target = _meta_refresh_url(node.attributes.get("content") or "")
-            if target:
-                collector.add(target, kind="refresh")
-            break
+    if head.canonical_href is not None:
+        canonical = collector.add(head.canonical_href, kind="canonical")
+        canonical_url = canonical.url if canonical else None
+    if head.refresh_href:
+        collector.add(head.refresh_href, kind="refresh")
     if location:
         collector.add(location, kind="redirect", base=url)
 
@@ -277,10 +316,10 @@ def extract_page(
         url=url,
         host=page_host,
         domain=page_domain,
-        title=title,
+        title=head.title,
         canonical_url=canonical_url,
-        robots_nofollow=robots_nofollow,
-        robots_noindex=robots_noindex,
+        robots_nofollow=head.robots_nofollow,
+        robots_noindex=head.robots_noindex,
         base_url=base,
     )
     return ExtractedPage(page=page, links=tuple(collector.links), stats=collector.stats)

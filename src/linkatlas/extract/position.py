@@ -6,7 +6,8 @@ The nearest classified ancestor decides. An ancestor is classified by, in this o
    ``<header>`` → header, ``<main>``, ``<article>``, ``<body>`` → main;
 2. its ARIA role: ``navigation``/``menubar``/``menu`` → nav, ``contentinfo`` → footer,
    ``complementary`` → aside, ``banner`` → header, ``main``/``article`` → main;
-3. the words of its id and class names (split on spaces, ``-`` and ``_``, any case):
+3. for block containers (``div``, ``ul``, ``ol``, ``section``, ``td``, ``table``, ``form``),
+   the words of its id and class names (split on spaces, ``-`` and ``_``, any case):
    ``nav``, ``navbar``, ``navigation``, ``menu``, ``menubar``, ``breadcrumb(s)`` → nav;
    ``footer`` → footer; ``sidebar``, ``widget`` → aside; ``header``, ``masthead`` → header.
 
@@ -54,6 +55,9 @@ _WORDS: dict[str, Position] = {
     "header": "header",
     "masthead": "header",
 }
+_NAMED_CONTAINERS = frozenset({"div", "ul", "ol", "section", "td", "table", "form"})
+"""Tags whose role/id/class are read. Inline and list-item elements are passed over: a menu's
+``<li class="menu-item">`` sits in a ``<ul>`` or ``<div>`` that names it too."""
 _PRIORITY: tuple[Position, ...] = ("nav", "footer", "aside", "header")
 _SPLIT = re.compile(r"[\s_\-]+")
 _HINT = re.compile(r"nav|menu|breadcrumb|footer|sidebar|widget|header|masthead", re.IGNORECASE)
@@ -76,7 +80,7 @@ def classify_node(node: Any) -> Position | None:
     by_tag = _TAGS.get(tag)
     if by_tag is not None:
         return by_tag
-    if tag in ("div", "ul", "ol", "li", "section", "span", "p", "td", "tr", "table", "form"):
+    if tag in _NAMED_CONTAINERS:
         attrs = node.attributes
         if not attrs:
             return None
