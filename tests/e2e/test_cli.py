@@ -186,6 +186,9 @@ def test_user_errors_are_one_line(
     assert needle in lines[0]
 
 
+LATER = "2026-02-15T10:00:00Z"
+
+
 def documented_examples() -> dict[str, Any]:
     """The JSON example under each ``## command`` heading of docs/json.md."""
     text = (Path(__file__).resolve().parents[2] / "docs" / "json.md").read_text()
@@ -197,14 +200,14 @@ def documented_examples() -> dict[str, Any]:
     return examples
 
 
+VARIABLE_KEYS = ("dropped", "records_skipped", "links_dropped", "lost_by_reason")
+"""Counters keyed by data (reasons, record types), not part of the fixed shape."""
+
+
 def key_shape(value: Any) -> Any:
     """The keys of a document, recursively (lists: the shape of their first item)."""
     if isinstance(value, dict):
-        return {
-            k: key_shape(v)
-            for k, v in value.items()
-            if k not in ("dropped", "records_skipped", "links_dropped")
-        }
+        return {k: key_shape(v) for k, v in value.items() if k not in VARIABLE_KEYS}
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return [key_shape(value[0])]
     return None
@@ -212,15 +215,32 @@ def key_shape(value: Any) -> Any:
 
 def test_documented_json_examples_have_the_printed_keys(cli_db: Path, tmp_path: Path) -> None:
     examples = documented_examples()
-    assert set(examples) == {"ingest warc", "extract", "profile", "backlinks", "refdomains"}
+    assert set(examples) == {
+        "ingest warc", "extract", "profile", "backlinks", "refdomains", "history", "changes",
+    }  # fmt: skip
     page = tmp_path / "page.html"
     page.write_text('<a href="/about" rel="nofollow">About</a>')
     warc = write_warc(
         tmp_path / "one.warc.gz",
-        [Response("https://a.org/", '<a href="https://target.com/">t</a>')],
+        [
+            Response("https://a.org/", '<a href="https://target.com/">t</a>'),
+            Response("https://c.org/", '<a href="https://target.com/">c</a>'),
+        ],
     )
+    later = write_warc(  # a.org's link becomes ugc, b.org is new, c.org is not captured
+        tmp_path / "two.warc.gz",
+        [
+            Response("https://a.org/", '<a href="https://target.com/" rel="ugc">t</a>', date=LATER),
+            Response("https://b.org/", '<a href="https://target.com/">b</a>', date=LATER),
+        ],
+    )
+    x_db = str(tmp_path / "x.duckdb")
+    ingested = run_json("ingest", "warc", str(warc), "--db", x_db, "--snapshot", "a")
+    run_json("ingest", "warc", str(later), "--db", x_db, "--snapshot", "b")
     printed = {
-        "ingest warc": run_json("ingest", "warc", str(warc), "--db", str(tmp_path / "x.duckdb")),
+        "ingest warc": ingested,
+        "history": run_json("history", "target.com", "--db", x_db),
+        "changes": run_json("changes", "target.com", "--db", x_db),
         "extract": run_json("extract", str(page), "--url", "https://example.com/a/"),
         "profile": run_json("profile", "target.com", "--db", str(cli_db)),
         "backlinks": run_json("backlinks", "target.com", "--db", str(cli_db)),

@@ -23,7 +23,11 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, msgspec.Struct):
         return {name: to_jsonable(getattr(value, name)) for name in value.__struct_fields__}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        names: dict[str, str] = getattr(value, "JSON_NAMES", {})
+        return {
+            names.get(f.name, f.name): to_jsonable(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+        }
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

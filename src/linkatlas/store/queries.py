@@ -45,6 +45,28 @@ def select_snapshot(con: duckdb.DuckDBPyConnection, name: str | None) -> Snapsho
     return SnapshotRow(int(row[0]), str(row[1]), row[2])
 
 
+def list_snapshots(con: duckdb.DuckDBPyConnection) -> list[SnapshotRow]:
+    """Every snapshot, oldest first (by date, then creation)."""
+    rows = con.execute(
+        "SELECT snapshot_id, name, date FROM snapshots ORDER BY date, created_at"
+    ).fetchall()
+    return [SnapshotRow(int(r[0]), str(r[1]), r[2]) for r in rows]
+
+
+def domain_ratings(con: duckdb.DuckDBPyConnection, domain: str) -> dict[int, float]:
+    """The Domain Rating of a domain per snapshot id, where the store has been ranked."""
+    ranked = fetch_one(
+        con,
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'domain_scores'",
+    )
+    if not ranked or not ranked[0]:
+        return {}
+    rows = con.execute(
+        "SELECT snapshot_id, dr FROM domain_scores WHERE domain_id = ?", [stable_id(domain)]
+    ).fetchall()
+    return {int(sid): float(dr) for sid, dr in rows}
+
+
 def check_target(con: duckdb.DuckDBPyConnection, target: Target) -> None:
     """UnknownTargetError unless the target's domain appears in the store."""
     row = fetch_one(
@@ -56,28 +78,34 @@ def check_target(con: duckdb.DuckDBPyConnection, target: Target) -> None:
         )
 
 
-def backlink_filter(target: Target, snapshot_id: int) -> tuple[str, dict[str, Any]]:
-    """SQL condition on ``links l`` selecting the target's backlinks in a snapshot."""
-    params: dict[str, Any] = {"sid": snapshot_id, "domain_id": stable_id(target.domain)}
+def target_filter(target: Target, alias: str = "l") -> tuple[str, dict[str, Any]]:
+    """SQL condition on a ``links`` alias selecting backlinks of the target, in any snapshot."""
+    a = alias
+    params: dict[str, Any] = {"domain_id": stable_id(target.domain)}
     clauses = [
-        "l.snapshot_id = $sid",
-        "l.target_domain_id = $domain_id",
-        "l.source_domain_id <> l.target_domain_id",
-        f"l.kind IN ({_KINDS})",
+        f"{a}.target_domain_id = $domain_id",
+        f"{a}.source_domain_id <> {a}.target_domain_id",
+        f"{a}.kind IN ({_KINDS})",
     ]
     if target.mode == "host" and target.host is not None:
         params["host_id"] = stable_id(target.host)
-        clauses.append("l.target_host_id = $host_id")
+        clauses.append(f"{a}.target_host_id = $host_id")
     elif target.mode == "exact":
         params["url_ids"] = [stable_id(url) for url in target.urls]
-        clauses.append("list_contains($url_ids, l.target_url_id)")
+        clauses.append(f"list_contains($url_ids, {a}.target_url_id)")
     elif target.mode == "prefix":
         params["prefixes"] = list(target.urls)
         clauses.append(
-            "l.target_url_id IN (SELECT u.url_id FROM urls u WHERE u.domain_id = $domain_id "
+            f"{a}.target_url_id IN (SELECT u.url_id FROM urls u WHERE u.domain_id = $domain_id "
             "AND list_bool_or([starts_with(u.url, p) FOR p IN $prefixes]))"
         )
     return " AND ".join(clauses), params
+
+
+def backlink_filter(target: Target, snapshot_id: int) -> tuple[str, dict[str, Any]]:
+    """SQL condition on ``links l`` selecting the target's backlinks in a snapshot."""
+    where, params = target_filter(target)
+    return f"l.snapshot_id = $sid AND {where}", {**params, "sid": snapshot_id}
 
 
 def _rows(

@@ -1,0 +1,124 @@
+"""Time: a target's KPIs per snapshot, and what changed between two snapshots.
+
+A backlink is the same across snapshots when its id is (source URL, target URL, kind,
+occurrence among equal links on the page). Between snapshots A and B a backlink of A is:
+
+* **lost, link_removed** — its page was captured in B (2xx) without it;
+* **lost, page_gone** — its page answered 4xx/5xx in B;
+* **lost, page_redirected** — its page answered 3xx in B;
+* **lost, became_nofollow** — still there in B, but now nofollow, sponsored or ugc;
+* **not observed** — its page was not captured in B: nothing is known, so it is not lost.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import duckdb
+
+from linkatlas.analyze.reports import ChangesReport, HistoryPoint, HistoryReport, LinkChange
+from linkatlas.analyze.targets import parse_target
+from linkatlas.errors import StoreError
+from linkatlas.extract.domains import DomainResolver
+from linkatlas.store import history_queries, queries
+
+
+def history(
+    con: duckdb.DuckDBPyConnection, target: str, *, resolver: DomainResolver, mode: str = "domain"
+) -> HistoryReport:
+    """Backlinks, referring domains, followed share, DR, new and lost referring domains of a
+    target in every snapshot, oldest first: the KPI series users chart."""
+    parsed = parse_target(target, mode, resolver)
+    queries.check_target(con, parsed)
+    rows = history_queries.history_rows(con, parsed)
+    ratings = queries.domain_ratings(con, parsed.domain) if parsed.mode == "domain" else {}
+    items = [
+        HistoryPoint(
+            snapshot=name,
+            date=day,
+            backlinks=backlinks,
+            referring_domains=rd,
+            followed_share=round(followed / backlinks, 4) if backlinks else 0.0,
+            dr=ratings.get(sid),
+            new_referring_domains=new,
+            lost_referring_domains=lost,
+        )
+        for name, day, backlinks, rd, followed, new, lost, sid in rows
+    ]
+    return HistoryReport(target=parsed.text, mode=parsed.mode, items=items)
+
+
+def lost_reason(status: int) -> str:
+    """Why a link is lost, from the status its page answered when captured again."""
+    if 300 <= status < 400:
+        return "page_redirected"
+    if 200 <= status < 300:
+        return "link_removed"
+    return "page_gone"
+
+
+def changes(
+    con: duckdb.DuckDBPyConnection,
+    target: str,
+    *,
+    resolver: DomainResolver,
+    mode: str = "domain",
+    before: str | None = None,
+    after: str | None = None,
+    limit: int = 100,
+) -> ChangesReport:
+    """New and lost backlinks of a target between two snapshots (default: the two latest)."""
+    parsed = parse_target(target, mode, resolver)
+    queries.check_target(con, parsed)
+    first, second = _pair(con, before, after)
+    new: list[LinkChange] = []
+    lost: list[LinkChange] = []
+    unseen: list[LinkChange] = []
+    for change, source, target_url, anchor, status in history_queries.change_rows(
+        con, parsed, first.snapshot_id, second.snapshot_id
+    ):
+        if change == "new":
+            new.append(LinkChange(source, target_url, anchor))
+        elif change == "unfollowed":
+            lost.append(LinkChange(source, target_url, anchor, "became_nofollow"))
+        elif status is None:
+            unseen.append(LinkChange(source, target_url, anchor))
+        else:
+            lost.append(LinkChange(source, target_url, anchor, lost_reason(status)))
+    cut = None if limit <= 0 else limit
+    return ChangesReport(
+        target=parsed.text,
+        mode=parsed.mode,
+        from_snapshot=first.name,
+        to_snapshot=second.name,
+        new_total=len(new),
+        lost_total=len(lost),
+        not_observed_total=len(unseen),
+        lost_by_reason=dict(sorted(Counter(str(c.reason) for c in lost).items())),
+        new=new[:cut],
+        lost=lost[:cut],
+        not_observed=unseen[:cut],
+    )
+
+
+def _pair(
+    con: duckdb.DuckDBPyConnection, before: str | None, after: str | None
+) -> tuple[queries.SnapshotRow, queries.SnapshotRow]:
+    """The two snapshots to compare: as named, else the latest and the one before it."""
+    ordered = queries.list_snapshots(con)
+    if after is None:
+        second = ordered[-1] if ordered else queries.select_snapshot(con, None)
+    else:
+        second = queries.select_snapshot(con, after)
+    if before is None:
+        earlier = [s for s in ordered if (s.date, s.name) < (second.date, second.name)]
+        if not earlier:
+            raise StoreError(
+                f"no snapshot before {second.name!r} to compare with: give --from and --to"
+            )
+        first = earlier[-1]
+    else:
+        first = queries.select_snapshot(con, before)
+    if first.snapshot_id == second.snapshot_id:
+        raise StoreError("--from and --to name the same snapshot")
+    return first, second
