@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import shared_file
+from tests.e2e.test_analysis_cli import analysis_documents
 from tests.warcs import Response, write_warc
 
 
@@ -217,6 +218,7 @@ def test_documented_json_examples_have_the_printed_keys(cli_db: Path, tmp_path: 
     examples = documented_examples()
     assert set(examples) == {
         "ingest warc", "extract", "profile", "backlinks", "refdomains", "history", "changes",
+        "anchors", "intersect", "broken", "pages", "outlinks", "disavow", "disavow --check",
     }  # fmt: skip
     page = tmp_path / "page.html"
     page.write_text('<a href="/about" rel="nofollow">About</a>')
@@ -245,6 +247,7 @@ def test_documented_json_examples_have_the_printed_keys(cli_db: Path, tmp_path: 
         "profile": run_json("profile", "target.com", "--db", str(cli_db)),
         "backlinks": run_json("backlinks", "target.com", "--db", str(cli_db)),
         "refdomains": run_json("refdomains", "target.com", "--db", str(cli_db)),
+        **analysis_documents(tmp_path / "analysis"),
     }
     for name, doc in printed.items():
         assert key_shape(examples[name]) == key_shape(doc), name

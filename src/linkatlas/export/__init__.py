@@ -1,0 +1,1 @@
+"""Exports: files other tools read (Google's disavow file)."""
