@@ -8,8 +8,13 @@ The Python API is the same functions the CLI calls::
 
 from __future__ import annotations
 
+from linkatlas.analyze.anchors import anchors, categorize_anchor
 from linkatlas.analyze.backlinks import backlinks, profile, refdomains
+from linkatlas.analyze.disavow import disavow
+from linkatlas.analyze.history import changes, history
+from linkatlas.analyze.opportunities import broken, intersect, outlinks, pages
 from linkatlas.errors import LinkAtlasError
+from linkatlas.export.disavow import check_disavow_file, write_disavow
 from linkatlas.extract.domains import DomainResolver
 from linkatlas.extract.html import extract_links, extract_page
 from linkatlas.records import ExtractedPage, Link, PageInfo
@@ -26,12 +31,23 @@ __all__ = [
     "LinkAtlasError",
     "PageInfo",
     "__version__",
+    "anchors",
     "backlinks",
+    "broken",
+    "categorize_anchor",
+    "changes",
+    "check_disavow_file",
+    "disavow",
     "extract_links",
     "extract_page",
+    "history",
     "ingest_warc_files",
+    "intersect",
     "iter_warc_pages",
     "open_store",
+    "outlinks",
+    "pages",
     "profile",
     "refdomains",
+    "write_disavow",
 ]
