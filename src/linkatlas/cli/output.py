@@ -66,18 +66,20 @@ def cell(value: Any) -> Text:
 def table(
     title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, caption: str | None = None
 ) -> Table:
+    """A table of plain-text cells; columns holding only numbers are right-aligned."""
+    materialised = [list(row) for row in rows]
     result = Table(title=title, caption=caption, title_justify="left")
-    for name in columns:
-        numeric = name in NUMERIC_COLUMNS
+    for index, name in enumerate(columns):
+        values = [row[index] for row in materialised if row[index] is not None]
+        numeric = bool(values) and all(_is_number(v) for v in values)
         result.add_column(name, justify="right" if numeric else "left", overflow="fold")
-    for row in rows:
+    for row in materialised:
         result.add_row(*(cell(v) for v in row))
     return result
 
 
-NUMERIC_COLUMNS = frozenset(
-    {"backlinks", "followed", "referring domains", "links", "pages", "count", "value"}
-)
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def console() -> Console:
