@@ -142,3 +142,14 @@ def test_default_snapshot_is_the_capture_date(resolver: DomainResolver, tmp_path
         assert con.execute("SELECT name, CAST(date AS VARCHAR) FROM snapshots").fetchall() == [
             (stats.snapshot, stats.snapshot)
         ]
+
+
+def test_file_ending_on_a_full_batch(tmp_path: Path, resolver: DomainResolver) -> None:
+    """The last batch of a file is empty when the page count is a multiple of the batch."""
+    pages = [Response(f"https://a.com/{i}", f'<a href="https://b.com/{i}">b</a>') for i in range(4)]
+    warc = write_warc(tmp_path / "even.warc.gz", pages)
+    with open_store(tmp_path / "a.duckdb", create=True) as con:
+        stats = ingest_warc_files(con, [warc], resolver=resolver, snapshot="s", batch_pages=2)
+        assert (stats.pages_written, stats.links_written) == (4, 4)
+        again = ingest_warc_files(con, [warc], resolver=resolver, snapshot="s")
+        assert again.files_already_done == 1

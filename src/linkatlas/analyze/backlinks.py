@@ -12,11 +12,10 @@ from linkatlas.analyze.reports import (
     ProfileReport,
     RefDomain,
     RefDomainsReport,
-    Target,
 )
-from linkatlas.analyze.targets import parse_target
+from linkatlas.analyze.targets import parse_target, row_limit
 from linkatlas.extract.domains import DomainResolver
-from linkatlas.store import queries
+from linkatlas.store import queries, report_queries
 
 
 def _scope(
@@ -25,17 +24,8 @@ def _scope(
     mode: str,
     snapshot: str | None,
     resolver: DomainResolver,
-) -> tuple[Target, queries.SnapshotRow, str, dict[str, object]]:
-    parsed = parse_target(target, mode, resolver)
-    snap = queries.select_snapshot(con, snapshot)
-    queries.check_target(con, parsed)
-    where, params = queries.backlink_filter(parsed, snap.snapshot_id)
-    return parsed, snap, where, params
-
-
-def _limit(limit: int) -> int | None:
-    """``--limit 0`` means all rows."""
-    return None if limit <= 0 else limit
+) -> report_queries.Scope:
+    return report_queries.backlink_scope(con, parse_target(target, mode, resolver), snapshot)
 
 
 def backlinks(
@@ -48,9 +38,10 @@ def backlinks(
     limit: int = 100,
 ) -> BacklinksReport:
     """Every backlink of the target in a snapshot (one row per link occurrence)."""
-    parsed, snap, where, params = _scope(con, target, mode, snapshot, resolver)
+    scope = _scope(con, target, mode, snapshot, resolver)
+    parsed, snap, where, params = scope.target, scope.snapshot, scope.where, scope.params
     total = int(queries.count_summary(con, where, params)[0])
-    rows = queries.backlink_rows(con, where, params, limit=_limit(limit))
+    rows = queries.backlink_rows(con, where, params, limit=row_limit(limit))
     items = [
         Backlink(
             source_url=r[0],
@@ -95,13 +86,14 @@ def refdomains(
     limit: int = 100,
 ) -> RefDomainsReport:
     """The referring domains of the target, by backlinks."""
-    parsed, snap, where, params = _scope(con, target, mode, snapshot, resolver)
+    scope = _scope(con, target, mode, snapshot, resolver)
+    parsed, snap, where, params = scope.target, scope.snapshot, scope.where, scope.params
     return RefDomainsReport(
         target=parsed.text,
         mode=parsed.mode,
         snapshot=snap.name,
         total=queries.count_refdomains(con, where, params),
-        items=_refdomain_items(con, where, params, _limit(limit)),
+        items=_refdomain_items(con, where, params, row_limit(limit)),
     )
 
 
@@ -115,7 +107,8 @@ def profile(
     top: int = 10,
 ) -> ProfileReport:
     """The KPIs of a target: counts by link type, top anchors, domains and pages."""
-    parsed, snap, where, params = _scope(con, target, mode, snapshot, resolver)
+    scope = _scope(con, target, mode, snapshot, resolver)
+    parsed, snap, where, params = scope.target, scope.snapshot, scope.where, scope.params
     total, rd, pages, followed, nofollow, sponsored, ugc, image = queries.count_summary(
         con, where, params
     )

@@ -20,7 +20,8 @@ from linkatlas.analyze.reports import ChangesReport, HistoryPoint, HistoryReport
 from linkatlas.analyze.targets import parse_target
 from linkatlas.errors import StoreError
 from linkatlas.extract.domains import DomainResolver
-from linkatlas.store import history_queries, queries
+from linkatlas.ids import stable_id
+from linkatlas.store import history_queries, queries, report_queries
 
 
 def history(
@@ -31,7 +32,12 @@ def history(
     parsed = parse_target(target, mode, resolver)
     queries.check_target(con, parsed)
     rows = history_queries.history_rows(con, parsed)
-    ratings = queries.domain_ratings(con, parsed.domain) if parsed.mode == "domain" else {}
+    domain_id = stable_id(parsed.domain)
+    ratings = {
+        sid: report_queries.domain_ratings(con, [domain_id], sid).get(domain_id)
+        for *_, sid in rows
+        if parsed.mode == "domain"
+    }
     items = [
         HistoryPoint(
             snapshot=name,

@@ -33,7 +33,7 @@ from linkatlas.analyze.reports import (
     PagesReport,
     Target,
 )
-from linkatlas.analyze.targets import parse_target
+from linkatlas.analyze.targets import parse_target, row_limit
 from linkatlas.errors import InputError
 from linkatlas.extract.domains import DomainResolver
 from linkatlas.ids import stable_id
@@ -43,11 +43,6 @@ MAX_REDIRECTS = 10
 """Redirect hops followed at most (as many as Googlebot follows)."""
 PAGES_PER_COMPETITOR = 10
 """Competitor pages listed at most per referring domain in :func:`intersect`."""
-
-
-def _limit(limit: int) -> int | None:
-    """``--limit 0`` means all rows."""
-    return None if limit <= 0 else limit
 
 
 # -- intersect -----------------------------------------------------------------------------
@@ -96,7 +91,7 @@ def intersect(
         exclude=queries.backlink_filter(excluded, snap.snapshot_id) if excluded else None,
         own_domain_ids=sorted(own),
         min_competitors=min_competitors,
-        limit=_limit(limit),
+        limit=row_limit(limit),
         pages_per_competitor=PAGES_PER_COMPETITOR,
     )
     ratings = report_queries.domain_ratings(con, [r[1] for r in rows], snap.snapshot_id)
@@ -195,7 +190,7 @@ def broken(
         if status is not None and 400 <= status < 600:
             outcome[url_id] = (status, final, hops)
     (total, domains), rows = report_queries.backlinks_to_urls(
-        con, scope.where, scope.params, sorted(outcome), limit=_limit(limit)
+        con, scope.where, scope.params, sorted(outcome), limit=row_limit(limit)
     )
     finals = report_queries.url_texts(con, sorted({final for _, final, _ in outcome.values()}))
     ratings = report_queries.domain_ratings(
@@ -243,7 +238,7 @@ def pages(
     """The target's pages by referring domains: which content earns links."""
     parsed = parse_target(target, mode, resolver)
     scope = report_queries.backlink_scope(con, parsed, snapshot)
-    total, rows = report_queries.page_rows(con, scope.where, scope.params, limit=_limit(limit))
+    total, rows = report_queries.page_rows(con, scope.where, scope.params, limit=row_limit(limit))
     ratings = report_queries.url_ratings(con, [r[1] for r in rows], scope.snapshot.snapshot_id)
     return PagesReport(
         target=parsed.text,
@@ -282,7 +277,7 @@ def outlinks(
     queries.check_target(con, parsed)
     where, params = report_queries.outlink_filter(parsed, snap.snapshot_id)
     links, followed, total = report_queries.outlink_summary(con, where, params)
-    rows = report_queries.outlink_rows(con, where, params, limit=_limit(limit))
+    rows = report_queries.outlink_rows(con, where, params, limit=row_limit(limit))
     ratings = report_queries.domain_ratings(con, [r[1] for r in rows], snap.snapshot_id)
     return OutlinksReport(
         source=parsed.text,

@@ -47,3 +47,8 @@ def parse_target(text: str, mode: str, resolver: DomainResolver) -> Target:
 
 def _strip_scheme(url: str) -> str:
     return url.split("://", 1)[1]
+
+
+def row_limit(limit: int) -> int | None:
+    """The rows a report lists: ``--limit 0`` (or less) means all of them."""
+    return None if limit <= 0 else limit

@@ -1,119 +1,89 @@
 """A deterministic sample web (a few dozen sites, a few thousand pages) as a ``.warc.gz`` file.
 
-Two layers, so that a time axis (monthly snapshots gaining and losing links) can later change
-the plan without touching the HTML: :func:`plan_web` draws the sites once (domains, hosts,
-IPs, popularity, partners, blogrolls, special pages) and :func:`plan_page` draws the links of
-one page from its own ``random.Random`` (seed and URL), independent of the pages before it;
-:func:`render_response` turns a :class:`PagePlan` into HTTP bytes. Every ``<a href>`` and
-``<area href>`` written comes from one :class:`LinkPlan`, so ``SampleWebSummary.links`` is
-exact (``javascript:``/``mailto:``/``tel:`` hrefs and the "here" of redirect bodies included).
+:func:`plan_web` draws the sites once (domains, hosts, IPs, popularity, partners, blogrolls,
+special pages); :mod:`linkatlas.sources.sample_pages` plans and renders each page. Month k >= 1
+is the same web k calendar months later: :func:`plan_timeline` draws each month's changes from
+the seed and the month number (links gained on existing and new pages; links removed, pages
+gone, redirected or not recrawled, links turned nofollow/sponsored/ugc; two sites gaining
+referring domains, one losing some) and applies them on top of the month-0 plans, so a link
+that did not change keeps its href, kind and order on its page (the store's backlink identity).
 """
 
 from __future__ import annotations
 
-import bisect
-import gzip
-import io
+import calendar
 import itertools
 import logging
 import random
-import re
 import time
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
-from functools import cache
-from html import escape
 from http import HTTPStatus
 from pathlib import Path
-from typing import BinaryIO, Literal
-from urllib.parse import urlsplit
+from typing import Literal, get_args
+from urllib.parse import urljoin
 
-from fastwarc.warc import WarcRecord, WarcRecordType
+from fastwarc.warc import WarcRecordType
 
 from linkatlas.errors import InputError
+from linkatlas.sources.sample_pages import (
+    LinkPlan,
+    PagePlan,
+    Site,
+    SiteKind,
+    Web,
+    external_link,
+    page_url,
+    pick_site,
+    plan_page,
+    record_id,
+    render_response,
+    topics,
+    warc_date,
+    words,
+    write_record,
+    write_warcinfo,
+)
 
-__all__ = ["SampleWebSummary", "generate_sample_web"]
+__all__ = [
+    "CHANGE_KINDS", "ChangeKind", "PlannedChange", "SampleWebSummary", "add_months",
+    "generate_sample_web",
+]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
-SiteKind = Literal["normal", "blog", "money", "farm"]
-Section = Literal["header", "nav", "main", "figure", "map", "comment", "aside", "footer"]
-
-# "name: words" (space-separated) or "name: phrases" ("|"-separated).
-_WORDS = """\
-adjectives: bright green little urban happy smart clever quiet wild golden blue red silver modern
-extras: hub lab daily times journal works studio notes co
-names: anna ben carla dev elena farid greta hugo ines jonas kai lena maria nils olga pablo rosa zoe
-common: the a of and to in is for with on that this it as are you your we our can more how when
-farm_words: reviews guide tips deals best top 2025 online now
-farm_suffixes: info xyz biz top online site club
-generic: click here|read more|website|here|this site|source|learn more
-partial: a guide to {kw}|more on {kw}|{kw} tips|the best {kw}|this {kw} review
-titles: A guide to {kw}|{Kw}: what we learned|Ten things about {kw}|Why {kw} matters|{Kw} explained
-comment_rels: ugc nofollow|nofollow|external nofollow ugc|ugc|NoFollow
-sponsored_rels: sponsored|sponsored noopener|Sponsored nofollow
-specials: redirect_www redirect_old redirect_go missing missing robots_nofollow canonical
-"""
-# "topic: brand nouns / filler words", then the topic's keywords; "$" marks a money niche.
-_TOPICS = """\
-gardening: garden seed leaf bloom root meadow / plants soil beds mulch harvest water pruning weeds
-  organic gardening|raised bed kits|companion planting|compost bins|heirloom tomato seeds
-cooking: kitchen spoon pantry skillet recipe oven / flour butter garlic onion simmer roast dough
-  easy weeknight recipes|sourdough starter|cast iron skillet care|meal prep ideas|homemade pasta
-travel: trail passport compass nomad voyage atlas / flights hostel train city beach luggage museum
-  cheap flights to europe|travel insurance tips|backpacking southeast asia|city break ideas
-programming: code stack byte commit kernel loop / function compiler tests deploy server query cache
-  python tutorial|rust async runtime|docker compose examples|git rebase workflow
-photography: lens pixel frame shutter focus light / aperture exposure iso tripod sensor shot edit
-  best mirrorless camera|portrait lighting setup|lightroom presets|street photography tips
-cycling: wheel pedal spoke chain saddle gear / ride climb route tyre brake frame cadence miles road
-  gravel bike review|bike maintenance checklist|indoor trainer plans|tubeless tyres setup
-finance: coin ledger budget penny vault wallet / savings income fees stocks bonds pension tax debt
-  index fund investing|how to budget|high yield savings account|retirement planning
-home: nest hearth brick beam attic porch / wall tiles timber drill paint kitchen room floor window
-  diy home improvement|bathroom renovation cost|paint colour ideas|smart thermostat review
-coffee: bean brew roast grind crema mug / water extraction filter milk aroma acidity beans cup
-  pour over coffee guide|espresso machine review|cold brew recipe|burr grinder comparison
-$insurance: cover insure shield policy / quote price cover policy apply rate save offer cheap
-  cheap car insurance|car insurance quotes|best car insurance deals|compare car insurance
-$loans: loan cash credit lender / money fast online apply rate approval offer lender instant
-  payday loans online|fast personal loans|bad credit loans|instant cash loans
-"""
 _SUFFIXES = ("com", "org", "net", "co.uk", "de", "io", "fr", "com.au", "nl", "ca")
 _SUFFIX_WEIGHTS = (45, 12, 6, 10, 8, 7, 3, 4, 3, 2)
-_ANCHOR_KINDS = ("brand", "exact", "partial", "naked", "generic", "image")
-_ANCHOR_WEIGHTS = (30, 10, 18, 14, 16, 12)
-_EDITORIAL_RELS = ("", "noopener noreferrer", "NoFollow", "nofollow noopener", "external")
-_EDITORIAL_REL_WEIGHTS = (75, 12, 5, 4, 4)
-_REDIRECTS = ("redirect_www", "redirect_old", "redirect_go")
 _RESERVED_FIRST_OCTETS = frozenset((10, 100, 127, 169, 172, 185, 192, 198, 203))
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_DEFAULT_CAPTURE = datetime(2026, 1, 15, tzinfo=UTC)
 
-Topic = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # nouns, keywords, vocabulary
+ChangeKind = Literal[
+    "gained", "link_removed", "page_gone", "page_redirected", "became_nofollow", "not_recrawled"
+]
+CHANGE_KINDS: tuple[ChangeKind, ...] = get_args(ChangeKind)
+_LOST = CHANGE_KINDS[1:]
+_UNFOLLOW = frozenset(("nofollow", "sponsored", "ugc"))
+_TRIES = 60  # pages drawn to find one that fits a case
+# Cases a month (lost of each kind, gained on old pages, new pages) by (featured, small web).
+_COUNTS = {
+    (True, False): ((2, 3), (4, 7), (2, 3)), (True, True): ((1, 1), (2, 4), (1, 2)),
+    (False, False): ((1, 2), (1, 3), (0, 2)), (False, True): ((0, 1), (0, 2), (0, 1)),
+}  # fmt: skip
+_REL_OK = frozenset(("main", "figure", "aside", "footer"))  # rel written (not area, not comment)
 
 
-@cache
-def _w(name: str) -> tuple[str, ...]:
-    """One list of :data:`_WORDS`."""
-    values = dict(line.split(": ", 1) for line in _WORDS.splitlines())[name]
-    return tuple(values.split("|") if "|" in values else values.split())
+@dataclass(frozen=True, slots=True)
+class PlannedChange:
+    """A backlink to the featured site that changed since the previous month.
 
+    ``target_url`` is the link's href resolved against ``source_url``, fragment dropped.
+    ``not_recrawled`` means the page is missing from the month's WARC (not observed, not lost).
+    """
 
-@cache
-def _topics(money: bool) -> tuple[Topic, ...]:
-    """The topics (or money niches) of :data:`_TOPICS`, in table order."""
-    lines = _TOPICS.splitlines()
-    out = []
-    for head, keywords in zip(lines[::2], lines[1::2], strict=True):
-        name, _, rest = head.partition(": ")
-        nouns, _, filler = rest.partition(" / ")
-        if name.startswith("$") == money:
-            vocabulary = tuple(filler.split()) + _w("common")
-            out.append((tuple(nouns.split()), tuple(keywords.strip().split("|")), vocabulary))
-    return tuple(out)
+    kind: ChangeKind
+    source_url: str
+    target_url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,74 +96,9 @@ class SampleWebSummary:
     links: int
     featured_site: str
     link_farm: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Site:
-    """One generated site: identity and sitewide link policy, drawn once."""
-
-    index: int
-    domain: str
-    brand: str
-    kind: SiteKind
-    keywords: tuple[str, ...]
-    vocab: tuple[str, ...]
-    host: str
-    scheme: str
-    blog_host: str | None
-    ip: str = ""
-    pages: int = 1
-    specials: Mapping[int, str] = field(default_factory=dict)
-    partner: int | None = None
-    friends: tuple[int, ...] = ()  # the sites it links to most (its outbound neighbourhood)
-    blogroll: tuple[int, ...] = ()
-    nofollow_external: bool = False
-    sells_links: bool = False
-    social: bool = False
-
-    def ip_of(self, url: str) -> str:
-        """The blog host answers from the next address of the same /24."""
-        if self.blog_host is None or urlsplit(url).hostname != self.blog_host:
-            return self.ip
-        prefix, _, last = self.ip.rpartition(".")
-        return f"{prefix}.{int(last) + 1}"
-
-
-@dataclass(frozen=True, slots=True)
-class Web:
-    """All sites; ``cum_weights`` is the popularity (a power law) link targets are drawn by."""
-
-    seed: int
-    sites: tuple[Site, ...]
-    cum_weights: tuple[float, ...]
-    money: tuple[int, ...]
-    farm: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class LinkPlan:
-    """One ``<a href>`` to write (an ``<area href>`` when ``section`` is ``map``)."""
-
-    href: str
-    text: str  # the anchor text, or the alt text of an image link
-    section: Section
-    rel: str = ""
-    image: bool = False
-    new_tab: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class PagePlan:
-    """One response record: status, links and page-level flags."""
-
-    url: str
-    status: int
-    title: str
-    links: tuple[LinkPlan, ...]
-    location: str | None = None
-    robots_nofollow: bool = False
-    canonical: str | None = None
-    post: bool = False
+    changes: tuple[PlannedChange, ...] = ()  # versus the previous month, featured site only
+    month: int = 0
+    captured_at: datetime = _DEFAULT_CAPTURE  # when the month's crawl started (UTC)
 
 
 # ---------------------------------------------------------------- plan: sites
@@ -235,7 +140,7 @@ def _plan_specials(
     """Redirects, 404s and the one robots-nofollow and one canonical page, by site index."""
     out: dict[int, dict[int, str]] = {}
     candidates = [i for i in range(1, normal_n) if i not in private] if pages >= 6 else []
-    for index, special in zip(candidates, _w("specials"), strict=False):
+    for index, special in zip(candidates, words("specials"), strict=False):
         out[index] = {pages - 1: special}
     for index in candidates if pages >= 10 else ():
         if rng.random() < 0.12:
@@ -267,9 +172,9 @@ def _draw_site(
     rng: random.Random, index: int, kind: SiteKind, *, private_suffix: str, used: set[str]
 ) -> Site:
     """Domain, brand, topic words, hosts and scheme of one site."""
-    topics = _topics(kind in ("money", "farm"))
+    table = topics(kind in ("money", "farm"))
     github = private_suffix == "github.io"  # topic 3 is programming
-    nouns, keywords, vocab = topics[3 if github else rng.randrange(len(topics))]
+    nouns, keywords, vocab = table[3 if github else rng.randrange(len(table))]
     for attempt in itertools.count():
         domain, brand = _draw_name(rng, kind, nouns, keywords, private_suffix, index == 0)
         if attempt >= 10:  # a crowded name space: number the label
@@ -293,18 +198,18 @@ def _draw_name(
 ) -> tuple[str, str]:  # fmt: skip
     """A registrable domain and the brand name it stands for."""
     if kind == "farm":
-        words = [*rng.choice(keywords).split()[:2], rng.choice(_w("farm_words"))]
-        brand = " ".join(word.title() for word in words)
-        return f"{'-'.join(words)}.{rng.choice(_w('farm_suffixes'))}", brand
+        parts = [*rng.choice(keywords).split()[:2], rng.choice(words("farm_words"))]
+        brand = " ".join(word.title() for word in parts)
+        return f"{'-'.join(parts)}.{rng.choice(words('farm_suffixes'))}", brand
     if private_suffix:
-        name, noun = rng.choice(_w("names")), rng.choice(nouns)
+        name, noun = rng.choice(words("names")), rng.choice(nouns)
         return f"{name}-{noun}s.{private_suffix}", f"{name.title()}'s {noun.title()} Notes"
-    words = [rng.choice(_w("adjectives")), rng.choice(nouns)]
+    parts = [rng.choice(words("adjectives")), rng.choice(nouns)]
     if rng.random() < 0.6:
-        words.append(rng.choice(_w("extras")))
-    label = ("-" if rng.random() < 0.2 else "").join(words)
+        parts.append(rng.choice(words("extras")))
+    label = ("-" if rng.random() < 0.2 else "").join(parts)
     suffix = "com" if featured or kind == "money" else rng.choices(_SUFFIXES, _SUFFIX_WEIGHTS)[0]
-    return f"{label}.{suffix}", " ".join(word.title() for word in words)
+    return f"{label}.{suffix}", " ".join(word.title() for word in parts)
 
 
 def _draw_policy(
@@ -313,7 +218,7 @@ def _draw_policy(
     """Sitewide choices: friends (by popularity), partner, blogroll, rel policy, link selling."""
     if site.kind == "farm":
         return replace(site, partner=money[0] if money else None)
-    picks = (_pick_site(rng, cum, exclude=site.index) for _ in range(rng.randint(3, 12)))
+    picks = (pick_site(rng, cum, exclude=site.index) for _ in range(rng.randint(3, 12)))
     friends = tuple(dict.fromkeys(pick for pick in picks if pick is not None))
     partner = None
     if site.index > 0 and friends and rng.random() < 0.2:
@@ -329,415 +234,304 @@ def _draw_policy(
     )
 
 
-def _pick_site(rng: random.Random, cum: Sequence[float], *, exclude: int) -> int | None:
-    """A site index drawn by popularity (farm sites weigh 0), never ``exclude``."""
-    for _ in range(8):
-        index = bisect.bisect_right(cum, rng.random() * cum[-1])
-        if index != exclude and index < len(cum):
-            return index
+# ---------------------------------------------------------------- time: monthly changes
+
+
+@dataclass(frozen=True, slots=True)
+class _Edit:
+    """One change to one page in ``month``, applied on top of what :func:`plan_page` draws."""
+
+    month: int
+    op: Literal["absent", "status", "moved", "add", "remove", "rel"]
+    index: int = -1  # add, remove, rel: the link's index (the page's own links, then added ones)
+    link: LinkPlan | None = None  # add
+    value: str | int = ""  # status: the code; moved: the Location; rel: the new rel
+
+
+@dataclass(slots=True)
+class Timeline:
+    """The changes of months 1 to ``month``, each drawn from the seed and its month number."""
+
+    web: Web
+    hosts: dict[str, int]  # every host of the web: its site index
+    edits: dict[str, list[_Edit]] = field(default_factory=dict)  # by page URL, in month order
+    touched: set[str] = field(default_factory=set)  # pages a case was drawn on (once per page)
+    changed: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # month: site, slot
+    new_pages: dict[int, list[tuple[int, PagePlan]]] = field(default_factory=dict)  # month, page
+    drops: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # month, unlinked site
+    risen: dict[int, set[int]] = field(default_factory=dict)  # rising site: its new linkers
+    plans: dict[tuple[int, int], PagePlan] = field(default_factory=dict)  # plan_page cache
+
+    def base(self, site: Site, slot: int) -> PagePlan:
+        """The page as :func:`plan_page` draws it (a page added in some month: as added)."""
+        if slot >= site.pages:
+            return self.new_pages[site.index][slot - site.pages][1]
+        if (page := self.plans.get((site.index, slot))) is None:
+            page = self.plans[site.index, slot] = plan_page(self.web, site, slot)
+        return page
+
+    def site_of(self, href: str) -> int | None:
+        """The site an absolute or scheme-relative ``href`` points to (None: relative, other)."""
+        if href.startswith("//"):
+            rest = href[2:]
+        elif href.startswith(("http://", "https://")):
+            rest = href.partition("://")[2]
+        else:
+            return None
+        return self.hosts.get(rest.partition("/")[0])
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """``moment`` moved by whole calendar months (the day clamped to the month's last day)."""
+    year, month = divmod(moment.year * 12 + moment.month - 1 + months, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def _resolve(url: str, href: str) -> str:
+    return urljoin(url, href).partition("#")[0]
+
+
+def _followed(link: LinkPlan, page: PagePlan) -> bool:
+    return not page.robots_nofollow and not _UNFOLLOW.intersection(link.rel.lower().split())
+
+
+def plan_timeline(web: Web, month: int) -> Timeline:
+    """Months 1 to ``month``: cases for the featured site (a handful of each kind) and the two
+    next sites (one or two of each), two sites gaining referring domains and one losing some."""
+    hosts: dict[str, int] = {}
+    for site in web.sites:
+        names = (site.domain, f"www.{site.domain}", site.host, site.blog_host)
+        hosts.update((name, site.index) for name in names if name)
+    timeline = Timeline(web, hosts)
+    normal = [s.index for s in web.sites if s.index not in web.money and s.index not in web.farm]
+    rising = random.Random(f"{web.seed}:drift").sample(normal[4:], min(2, len(normal[4:])))
+    for current in range(1, month + 1):
+        rng = random.Random(f"{web.seed}:month:{current}")
+        for target in normal[:3]:
+            _plan_cases(timeline, rng, target, current)
+        for target in rising:
+            _plan_rise(timeline, rng, target, current)
+        if len(normal) > 3:
+            _plan_fall(timeline, rng, normal[3], current)
+    return timeline
+
+
+def _page_at(
+    timeline: Timeline, site: Site, slot: int, month: int, base: PagePlan | None = None
+) -> tuple[PagePlan | None, dict[int, LinkPlan]]:
+    """The page as captured in ``month`` (None: not captured) and its links by index."""
+    page = base or timeline.base(site, slot)
+    links = dict(enumerate(page.links))
+    for edit in timeline.edits.get(page.url, ()):
+        if edit.month > month:
+            break
+        if edit.op == "absent":
+            return None, {}
+        if edit.op == "status":
+            home, status = LinkPlan("/", "Return to the homepage", "main"), int(edit.value)
+            return PagePlan(page.url, status, HTTPStatus(status).phrase, (home,)), {}
+        if edit.op == "moved":
+            here, title = LinkPlan(str(edit.value), "here", "main"), "Moved Permanently"
+            return PagePlan(page.url, 301, title, (here,), location=str(edit.value)), {}
+        if edit.op == "add" and edit.link is not None:
+            links[edit.index] = edit.link
+        elif edit.op == "remove":
+            del links[edit.index]
+        elif edit.op == "rel":
+            links[edit.index] = replace(links[edit.index], rel=str(edit.value))
+    gone = {target for when, target in timeline.drops.get(site.index, ()) if when <= month}
+    if gone:
+        links = {i: link for i, link in links.items() if timeline.site_of(link.href) not in gone}
+    return replace(page, links=tuple(links.values())), links
+
+
+def _fresh_page(
+    timeline: Timeline, site: Site, slot: int, month: int
+) -> tuple[PagePlan | None, dict[int, LinkPlan]]:
+    """A page no case was drawn on yet, as captured last month if it answered 200."""
+    if site.kind == "farm" or page_url(site, slot) in timeline.touched:
+        return None, {}
+    page, links = _page_at(timeline, site, slot, month - 1)
+    if page is None or page.status != 200 or page.robots_nofollow:
+        return None, {}
+    return page, links
+
+
+def _distinct(
+    timeline: Timeline, page: PagePlan, links: Mapping[int, LinkPlan], target: int
+) -> bool:
+    """No two links to the featured site or ``target`` resolve to one URL (one backlink each)."""
+    hrefs = [x.href for x in links.values() if timeline.site_of(x.href) in (0, target)]
+    return len(hrefs) == len({_resolve(page.url, href) for href in hrefs})
+
+
+def _record(timeline: Timeline, site: Site, slot: int, url: str, edit: _Edit) -> None:
+    """Apply a case: ``url`` changes in ``edit.month`` and takes no other case."""
+    timeline.edits.setdefault(url, []).append(edit)
+    timeline.touched.add(url)
+    timeline.changed.setdefault(edit.month, []).append((site.index, slot))
+
+
+def _plan_cases(timeline: Timeline, rng: random.Random, target: int, month: int) -> None:
+    """Lost links of each kind, links gained on existing pages, new pages linking."""
+    sites = timeline.web.sites
+    small = len(sites) * sites[0].pages < 1000  # fewer cases, or a small web runs out of pages
+    lost, gained, added = _COUNTS[target == 0, small]
+    others = [s.index for s in sites if s.index not in (0, target) and s.kind != "farm"]
+    linkers = _linkers(timeline.web, target) or others
+    for kind in _LOST if linkers else ():
+        for _ in range(rng.randint(*lost)):
+            if (found := _draw_case(timeline, rng, linkers, target, month, kind)) is None:
+                break
+            site, slot, link, index = found
+            if kind == "link_removed":
+                edit = _Edit(month, "remove", index)
+            elif kind == "became_nofollow":
+                rel = f"{rng.choice(('nofollow', 'sponsored', 'ugc'))} {link.rel}".strip()
+                edit = _Edit(month, "rel", index, value=rel)
+            elif kind == "page_gone":
+                edit = _Edit(month, "status", value=rng.choice((404, 410, 500)))
+            elif kind == "page_redirected":
+                edit = _Edit(month, "moved", value=page_url(site, 0))
+            else:
+                edit = _Edit(month, "absent")
+            _record(timeline, site, slot, page_url(site, slot), edit)
+    for _ in range(rng.randint(*gained) if others else 0):
+        _add_link(timeline, rng, others, target, month, touch=True)
+    for _ in range(rng.randint(*added) if others else 0):
+        _add_page(timeline, rng, sites[rng.choice(others)], target, month)
+
+
+def _linkers(web: Web, target: int) -> list[int]:
+    """Sites (not the farm, not featured) linking to ``target`` often: friend, blogroll, partner."""
+    return [
+        s.index
+        for s in web.sites
+        if s.index not in (0, target)
+        and s.kind != "farm"
+        and (target in s.friends or target in s.blogroll or s.partner == target)
+    ]
+
+
+def _draw_case(
+    timeline: Timeline, rng: random.Random, pool: Sequence[int], target: int, month: int,
+    kind: ChangeKind,
+) -> tuple[Site, int, LinkPlan, int] | None:  # fmt: skip
+    """A fresh page of a site in ``pool`` linking to ``target``, and one such link."""
+    for _ in range(_TRIES):
+        site = timeline.web.sites[rng.choice(pool)]
+        slot = rng.randrange(site.pages)
+        page, links = _fresh_page(timeline, site, slot, month)
+        if page is None or (kind == "page_redirected" and slot == 0):
+            continue
+        hits = [
+            i
+            for i, link in links.items()
+            if timeline.site_of(link.href) == target
+            and (kind != "became_nofollow" or (_followed(link, page) and link.section in _REL_OK))
+        ]
+        if hits and _distinct(timeline, page, links, target):
+            index = rng.choice(hits)
+            return site, slot, links[index], index
     return None
 
 
-# ---------------------------------------------------------------- plan: pages
-
-
-def page_url(site: Site, slot: int) -> str:
-    """The URL of page ``slot`` (0 home, 1 about, then articles or posts) of ``site``."""
-    base = f"{site.scheme}://{site.host}"
-    special = site.specials.get(slot)
-    slug = f"{_slug(site.keywords[slot % len(site.keywords)])}-{slot}"
-    if special == "redirect_www":
-        return f"http://{'www.' + site.domain if site.host == site.domain else site.domain}/"
-    if special == "redirect_old":
-        return f"{base}/index.php?p={slot * 37}"
-    if special == "redirect_go":
-        return f"{base}/go/{slot}/"
-    if special == "canonical":
-        return f"{page_url(site, 2)}amp/"
-    if slot < 2:
-        return f"{base}/about/" if slot else f"{base}/"
-    if site.kind == "farm":
-        return f"{base}/{slug}.html"
-    year, month = 2025 - slot // 12 % 6, 12 - slot % 12
-    if site.blog_host is not None and slot % 2:
-        return f"{site.scheme}://{site.blog_host}/{year}/{month:02d}/{slug}/"
-    if site.kind == "blog":
-        end = ".html" if site.domain.endswith(".blogspot.com") else "/"
-        return f"{base}/{year}/{month:02d}/{slug}{end}"
-    return f"{base}/articles/{slot}-{slug}/"
-
-
-def page_title(site: Site, slot: int) -> str:
-    keyword = site.keywords[slot % len(site.keywords)]
-    if slot < 2:
-        return f"About {site.brand}" if slot else f"{site.brand}: {keyword}"
-    titles = _w("titles")
-    return titles[slot % len(titles)].format(kw=keyword, Kw=keyword.capitalize())
-
-
-def plan_page(web: Web, site: Site, slot: int) -> PagePlan:
-    """Every link of one page, drawn from a ``random.Random`` of the seed and the page URL."""
-    url = page_url(site, slot)
-    rng = random.Random(f"{web.seed}:{url}")
-    special = site.specials.get(slot)
-    if special in _REDIRECTS:
-        return _plan_redirect(web, site, slot, url, rng)
-    if special == "missing":
-        home = LinkPlan("/", "Return to the homepage", "main")
-        return PagePlan(url=url, status=404, title="Page not found", links=(home,))
-    post = slot >= 2 and (site.kind == "blog" or (site.blog_host is not None and slot % 2 == 1))
-    links = [
-        *_chrome_links(site, url),
-        *_body_links(web, site, slot, url, rng),
-        *(_comment_links(web, site, rng) if post else ()),
-        *_aside_links(web, site, url, rng),
-        *_footer_links(web, site, url),
-    ]
-    canonical = page_url(site, 2) if special == "canonical" else None
-    title = page_title(site, 2 if canonical else slot)
-    nofollow = special == "robots_nofollow"
-    return PagePlan(url, 200, title, tuple(links), None, nofollow, canonical, post)
-
-
-def _plan_redirect(web: Web, site: Site, slot: int, url: str, rng: random.Random) -> PagePlan:
-    """301 to the main host, 301 with a relative Location from an old URL, 302 affiliate hop."""
-    special, status = site.specials[slot], 301
-    if special == "redirect_www":
-        location = f"{site.scheme}://{site.host}/"
-    elif special == "redirect_old":
-        location = urlsplit(page_url(site, 2)).path
-    else:
-        status = 302
-        target = site.partner
-        if target is None:
-            target = _pick_site(rng, web.cum_weights, exclude=site.index)
-        location = f"{page_url(web.sites[target or 0], 0)}?ref={site.domain}"
-    here = LinkPlan(location, "here", "main")
-    return PagePlan(url, status, HTTPStatus(status).phrase, (here,), location=location)
-
-
-def _href(url: str, target: str) -> str:
-    """``target`` root-relative when it is on the host of ``url``, else absolute."""
-    return urlsplit(target).path if urlsplit(target).netloc == urlsplit(url).netloc else target
-
-
-def _local(site: Site, url: str, path: str) -> str:
-    return _href(url, f"{site.scheme}://{site.host}{path}")
-
-
-def _chrome_links(site: Site, url: str) -> list[LinkPlan]:
-    """The logo link in ``<header>`` and the ``<nav>`` menu."""
-    links = [LinkPlan(_local(site, url, "/"), site.brand, "header", image=True)]
-    menu = [("Home", "/"), ("About", "/about/")]
-    if site.kind == "farm":
-        menu.append(("Reviews", "/reviews/"))
-    else:
-        menu.append(("Articles", "/articles/"))
-        menu += [(kw.title(), f"/topics/{_slug(kw)}/") for kw in site.keywords[:2]]
-    menu.append(("Contact", "/contact/"))
-    links += [LinkPlan(_local(site, url, path), text, "nav") for text, path in menu]
-    if site.blog_host is not None:
-        links.append(LinkPlan(f"{site.scheme}://{site.blog_host}/", "Blog", "nav"))
-    return links
-
-
-def _body_links(web: Web, site: Site, slot: int, url: str, rng: random.Random) -> list[LinkPlan]:
-    """Editorial links of ``<main>``: internal, external, sponsored, image, area, non-HTTP."""
-    if site.kind == "farm":
-        return _farm_body_links(web, site, rng)
-    links = [_internal_link(site, url, rng) for _ in range(6 if slot == 0 else rng.randint(1, 4))]
-    for _ in range(rng.choice((0, 1, 1, 2, 2, 3, 4))):
-        target = _pick_site(rng, web.cum_weights, exclude=site.index)
-        if site.friends and rng.random() < 0.85:
-            target = rng.choice(site.friends)
-        if target is not None:
-            links.append(_external_link(site, web.sites[target], rng))
-    if slot == 1:
-        links.append(LinkPlan(f"mailto:hello@{site.domain}", f"hello@{site.domain}", "main"))
-        links.append(LinkPlan("tel:+442079460123", "+44 20 7946 0123", "main"))
-    elif rng.random() < 0.15:
-        links.append(LinkPlan("javascript:window.print()", "Print this page", "main"))
-    if site.sells_links and rng.random() < 0.3:
-        paid = web.sites[rng.choice(web.money)]
-        href = page_url(paid, rng.randrange(paid.pages))
-        rel = rng.choice(_w("sponsored_rels"))
-        links.append(LinkPlan(href, rng.choice(paid.keywords), "main", rel))
-    if slot == 0 and rng.random() < 0.2:
-        links.append(LinkPlan(_local(site, url, "/about/"), "About us", "map"))
-        target = _pick_site(rng, web.cum_weights, exclude=site.index)
-        if target is not None:
-            links.append(LinkPlan(page_url(web.sites[target], 0), web.sites[target].brand, "map"))
-    return links
-
-
-def _internal_link(site: Site, url: str, rng: random.Random) -> LinkPlan:
-    slot = rng.randrange(site.pages)
-    href = target = page_url(site, slot)
-    if rng.random() < 0.6:
-        href = _href(url, target)
-        here = urlsplit(url).path
-        if href.startswith("/articles/") and here.count("/") == 3 and rng.random() < 0.3:
-            href = "../" + href.removeprefix("/articles/")  # from /articles/x/ to a sibling
-    keyword = site.keywords[slot % len(site.keywords)]
-    return LinkPlan(href, rng.choice((page_title(site, slot), "read more", keyword)), "main")
-
-
-def _external_href(target: Site, rng: random.Random) -> str:
-    """A URL on ``target``: home or deep page, sometimes http, tracked, fragment, no scheme."""
-    href = page_url(target, 0 if rng.random() < 0.4 else rng.randrange(target.pages))
-    roll = rng.random()
-    if roll < 0.08:
-        return href.replace("https://", "http://", 1)
-    if roll < 0.13:
-        return f"{href}?utm_source=partner&utm_medium=referral"
-    if roll < 0.17:
-        return f"{href}#comments"
-    return "//" + href.split("://", 1)[1] if roll < 0.2 else href
-
-
-def _external_link(site: Site, target: Site, rng: random.Random) -> LinkPlan:
-    """An editorial link to another site, with varied anchor text and rel."""
-    href = _external_href(target, rng)
-    kind = rng.choices(_ANCHOR_KINDS, _ANCHOR_WEIGHTS)[0]
-    keyword = rng.choice(target.keywords)
-    if kind == "partial":
-        text = rng.choice(_w("partial")).format(kw=keyword)
-    elif kind == "naked":
-        text = rng.choice((href, target.host, target.domain, f"{target.scheme}://{target.host}"))
-    elif kind == "generic":
-        text = rng.choice(_w("generic"))
-    elif kind == "image":
-        text = rng.choice((target.brand, f"{target.brand} logo", ""))
-    else:
-        text = target.brand if kind == "brand" else keyword
-    if site.nofollow_external:
-        rel = rng.choice(("nofollow", "nofollow noopener", "NoFollow"))
-    else:
-        rel = rng.choices(_EDITORIAL_RELS, _EDITORIAL_REL_WEIGHTS)[0]
-    section: Section = "figure" if kind == "image" else "main"
-    return LinkPlan(href, text, section, rel, image=kind == "image", new_tab="noopener" in rel)
-
-
-def _farm_body_links(web: Web, site: Site, rng: random.Random) -> list[LinkPlan]:
-    """Thin pages: exact-match commercial anchors to the money sites and to other farm sites."""
-    links = []
-    for _ in range(rng.randint(2, 4)):
-        paid = web.sites[rng.choice(web.money)]
-        href = page_url(paid, 0 if rng.random() < 0.5 else rng.randrange(paid.pages))
-        links.append(LinkPlan(href, rng.choice(paid.keywords), "main"))
-    others = [i for i in web.farm if i != site.index]
-    for index in rng.sample(others, min(2, len(others))):
-        links.append(LinkPlan(page_url(web.sites[index], 0), rng.choice(site.keywords), "main"))
-    return links
-
-
-def _comment_links(web: Web, site: Site, rng: random.Random) -> list[LinkPlan]:
-    """Commenters' website links (ugc/nofollow): the blog's circle, and some comment spam."""
-    links = []
-    for _ in range(rng.randint(0, 5)):
-        rel = rng.choice(_w("comment_rels"))
-        if web.farm and rng.random() < 0.1:
-            author = web.sites[rng.choice(web.farm)]
-            text = rng.choice(author.keywords)
-        elif site.friends and rng.random() < 0.8:
-            author = web.sites[rng.choice(site.friends)]
-            text = rng.choice(_w("names")).title()
-        else:
-            continue  # a commenter without a website
-        links.append(LinkPlan(page_url(author, 0), text, "comment", rel))
-    return links
-
-
-def _aside_links(web: Web, site: Site, url: str, rng: random.Random) -> list[LinkPlan]:
-    """Sidebar: blogroll and popular posts, a sitewide sponsored banner (empty alt) if sold."""
-    if site.kind == "farm":
-        others = [web.sites[i] for i in web.farm if i != site.index]
-        return [LinkPlan(page_url(other, 0), other.brand, "aside") for other in others]
-    roll = [web.sites[i] for i in site.blogroll]
-    links = [LinkPlan(page_url(other, 0), other.brand, "aside") for other in roll]
-    for slot in range(2, min(5, site.pages)) if roll else ():
-        links.append(LinkPlan(_href(url, page_url(site, slot)), page_title(site, slot), "aside"))
-    if site.sells_links:
-        banner = web.sites[web.money[site.index % len(web.money)]]
-        links.append(LinkPlan(page_url(banner, 0), "", "aside", "sponsored", image=True))
-    return links
-
-
-def _footer_links(web: Web, site: Site, url: str) -> list[LinkPlan]:
-    """Sitewide footer: legal pages, the partner link, social profiles, the platform."""
-    links = [
-        LinkPlan(_local(site, url, "/privacy/"), "Privacy", "footer"),
-        LinkPlan(_local(site, url, "/terms/"), "Terms", "footer"),
-    ]
-    if site.partner is not None:
-        partner = web.sites[site.partner]
-        text = partner.keywords[0] if site.kind == "farm" else partner.brand
-        links.append(LinkPlan(page_url(partner, 0), text, "footer"))
-    if site.social:
-        handle = _slug(site.brand).replace("-", "")
-        links.append(LinkPlan(f"https://twitter.com/{handle}", "Twitter", "footer", new_tab=True))
-        links.append(LinkPlan(f"https://www.facebook.com/{handle}", "Facebook", "footer"))
-    if site.domain.endswith(".blogspot.com"):
-        links.append(LinkPlan("https://www.blogger.com/", "Powered by Blogger", "footer"))
-    elif site.domain.endswith(".github.io"):
-        links.append(LinkPlan("https://pages.github.com/", "Hosted on GitHub Pages", "footer"))
-    elif site.kind == "blog":
-        links.append(LinkPlan("https://wordpress.org/", "Proudly powered by WordPress", "footer"))
-    return links
-
-
-def _slug(text: str) -> str:
-    return _NOT_SLUG.sub("-", text.lower()).strip("-")
-
-
-# ---------------------------------------------------------------- render
-
-
-def _anchor(link: LinkPlan) -> str:
-    attrs = f' href="{escape(link.href)}"'
-    attrs += f' rel="{link.rel}"' if link.rel else ""
-    attrs += ' target="_blank"' if link.new_tab else ""
-    if link.image:
-        src = f"/img/{_slug(link.text) or 'banner'}.png"
-        return f'<a{attrs}><img src="{src}" alt="{escape(link.text)}" width="160" height="90"></a>'
-    return f"<a{attrs}>{escape(link.text)}</a>"
-
-
-def _sentence(rng: random.Random, vocab: Sequence[str], low: int = 8, high: int = 16) -> str:
-    return " ".join(rng.choices(vocab, k=rng.randint(low, high))).capitalize() + "."
-
-
-def _paragraph(rng: random.Random, vocab: Sequence[str]) -> str:
-    return "<p>" + " ".join(_sentence(rng, vocab) for _ in range(rng.randint(2, 4))) + "</p>"
-
-
-def _article(groups: Mapping[str, list[LinkPlan]], rng: random.Random, vocab: Sequence[str]) -> str:
-    """Paragraphs with the editorial links in running text, figures, an image map."""
-    out = [_paragraph(rng, vocab)]
-    for link in groups.get("main", ()):
-        if "sponsored" in link.rel.lower():
-            out.append(f'<p class="disclosure">Sponsored: {_anchor(link)}</p>')
+def _add_link(
+    timeline: Timeline, rng: random.Random, pool: Sequence[int], target: int, month: int,
+    *, touch: bool,
+) -> bool:  # fmt: skip
+    """A new editorial link to ``target`` at the end of the main text of a fresh page."""
+    sites = timeline.web.sites
+    for _ in range(_TRIES):
+        site = sites[rng.choice(pool)]
+        slot = rng.randrange(site.pages)
+        page, links = _fresh_page(timeline, site, slot, month)
+        if page is None or not _distinct(timeline, page, links, target):
             continue
-        out.append(
-            f"<p>{_sentence(rng, vocab)} {_anchor(link)} {_sentence(rng, vocab, 3, 9).lower()}</p>"
-        )
-        if rng.random() < 0.4:
-            out.append(_paragraph(rng, vocab))
-    for link in groups.get("figure", ()):
-        out.append(f"<figure>{_anchor(link)}<figcaption>{_sentence(rng, vocab)}</figcaption>")
-        out.append("</figure>")
-    if areas := groups.get("map"):
-        out.append('<img src="/img/map.png" usemap="#overview" alt="" width="600" height="200">')
-        out.append('<map name="overview">')
-        for i, area in enumerate(areas):
-            coords = f"{i * 200},0,{i * 200 + 199},199"
-            href, alt = escape(area.href), escape(area.text)
-            out.append(f'<area shape="rect" coords="{coords}" href="{href}" alt="{alt}">')
-        out.append("</map>")
-    return "\n".join(out)
+        link = external_link(site, sites[target], rng)
+        url = _resolve(page.url, link.href)
+        if any(_resolve(page.url, x.href) == url for x in links.values()):
+            continue
+        edits = timeline.edits.get(page.url, ())
+        index = len(timeline.base(site, slot).links) + sum(e.op == "add" for e in edits)
+        edit = _Edit(month, "add", index, link)
+        if touch:
+            _record(timeline, site, slot, page.url, edit)
+        else:
+            timeline.edits.setdefault(page.url, []).append(edit)
+        return True
+    return False
 
 
-def _comments(links: Sequence[LinkPlan], rng: random.Random, vocab: Sequence[str]) -> str:
-    """The comment list: commenters with a website link, and a few without."""
-    authors = [_anchor(link) for link in links]
-    authors += [rng.choice(_w("names")).title() for _ in range(rng.randint(0, 2))]
-    items = "\n".join(
-        f'<li class="comment"><p class="comment-author">{author} says:</p>'
-        f"<p>{_sentence(rng, vocab)}</p></li>"
-        for author in authors
-    )
-    return (
-        f'<section id="comments" class="comments"><h2>{len(authors)} comments</h2>\n'
-        f'<ol class="comment-list">\n{items}\n</ol></section>'
-    )
+def _add_page(timeline: Timeline, rng: random.Random, site: Site, target: int, month: int) -> None:
+    """A new page of ``site`` (after its others) with one link to ``target``."""
+    added = timeline.new_pages.setdefault(site.index, [])
+    page = plan_page(timeline.web, site, site.pages + len(added))
+    kept = [x for x in page.links if timeline.site_of(x.href) not in (0, target)]
+    link = external_link(site, timeline.web.sites[target], rng)
+    added.append((month, replace(page, links=(*kept, link))))
 
 
-def _items(links: Sequence[LinkPlan]) -> str:
-    return "".join(f"<li>{_anchor(link)}</li>" for link in links)
+def _plan_rise(timeline: Timeline, rng: random.Random, target: int, month: int) -> None:
+    """Three to five sites that did not link to ``target`` link to it from one page each."""
+    risen = timeline.risen.setdefault(target, set())
+    linked = {target, *_linkers(timeline.web, target), *risen}
+    pool = [s.index for s in timeline.web.sites if s.kind != "farm" and s.index not in linked]
+    for source in rng.sample(pool, min(len(pool), rng.randint(3, 5))):
+        if _add_link(timeline, rng, [source], target, month, touch=False):
+            risen.add(source)
 
 
-def render_html(web: Web, site: Site, page: PagePlan) -> str:
-    """The HTML5 document of a 200 or 404 page: one element per planned link."""
-    rng = random.Random(f"{web.seed}:{page.url}:text")
-    groups: dict[str, list[LinkPlan]] = {}
-    for link in page.links:
-        groups.setdefault(link.section, []).append(link)
-    title, brand = escape(page.title), escape(site.brand)
-    out = [
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{title} | {brand}</title>",
-        f'<meta name="description" content="{escape(_sentence(rng, site.vocab))}">',
-    ]
-    if page.robots_nofollow:
-        out.append('<meta name="robots" content="nofollow">')
-    if page.canonical:
-        out.append(f'<link rel="canonical" href="{escape(page.canonical)}">')
-    out.append('<link rel="stylesheet" href="/assets/site.css">\n</head>\n<body>')
-    logo = "".join(map(_anchor, groups.get("header", ())))
-    out.append(f'<header>{logo}<p class="site-title">{brand}</p></header>')
-    if nav := groups.get("nav"):
-        out.append(f"<nav><ul>{_items(nav)}</ul></nav>")
-    out += ["<main>\n<article>", f"<h1>{title}</h1>", _article(groups, rng, site.vocab)]
-    out.append("</article>")
-    if page.post:
-        out.append(_comments(groups.get("comment", ()), rng, site.vocab))
-    out.append("</main>")
-    if aside := groups.get("aside"):
-        out.append(f"<aside><h3>Elsewhere</h3><ul>{_items(aside)}</ul></aside>")
-    footer = _items(groups.get("footer", ()))
-    out.append(f"<footer><p>&copy; 2025 {brand}</p><ul>{footer}</ul></footer>")
-    return "\n".join([*out, "</body>\n</html>\n"])
+def _plan_fall(timeline: Timeline, rng: random.Random, target: int, month: int) -> None:
+    """Two sites that linked to ``target`` remove every link to it."""
+    gone = {site for site, drops in timeline.drops.items() if any(t == target for _, t in drops)}
+    pool = [index for index in _linkers(timeline.web, target) if index not in gone]
+    for source in rng.sample(pool, min(len(pool), 2)):
+        timeline.drops.setdefault(source, []).append((month, target))
 
 
-def _redirect_html(page: PagePlan) -> str:
-    return (
-        '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n'
-        f"<html><head><title>{page.status} {page.title}</title></head><body>\n"
-        f"<h1>{page.title}</h1>\n<p>The document has moved {_anchor(page.links[0])}.</p>\n"
-        "</body></html>\n"
-    )
+def _featured_changes(timeline: Timeline, month: int) -> tuple[PlannedChange, ...]:
+    """What changed in ``month`` for backlinks to the featured site, one entry per backlink."""
+    out: list[PlannedChange] = []
 
+    def featured(link: LinkPlan) -> bool:
+        return timeline.site_of(link.href) == 0
 
-def render_response(web: Web, site: Site, page: PagePlan, *, date: datetime) -> bytes:
-    """The HTTP/1.1 response (status line, headers, HTML body) of one page."""
-    html = _redirect_html(page) if page.location else render_html(web, site, page)
-    body = html.encode("utf-8")
-    lines = [
-        f"HTTP/1.1 {page.status} {HTTPStatus(page.status).phrase}",
-        f"Date: {format_datetime(date, usegmt=True)}",
-        "Server: nginx",
-        "Content-Type: text/html; charset=utf-8",
-        f"Content-Length: {len(body)}",
-    ]
-    lines += [f"Location: {page.location}"] if page.location else []
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii") + body
+    for index, slot in timeline.changed.get(month, ()):
+        site = timeline.web.sites[index]  # never the featured site: its links are internal
+        before, old = _page_at(timeline, site, slot, month - 1)
+        after, new = _page_at(timeline, site, slot, month)
+        assert before is not None  # cases are drawn on captured pages
+        kind: ChangeKind
+        for i, link in old.items():
+            if not featured(link):
+                continue
+            if after is None:
+                kind = "not_recrawled"
+            elif after.status >= 400:
+                kind = "page_gone"
+            elif after.location:
+                kind = "page_redirected"
+            elif i not in new:
+                kind = "link_removed"
+            elif _followed(link, before) and not _followed(new[i], after):
+                kind = "became_nofollow"
+            else:
+                continue
+            out.append(PlannedChange(kind, before.url, _resolve(before.url, link.href)))
+        for i, link in new.items():
+            if i not in old and featured(link):
+                out.append(PlannedChange("gained", before.url, _resolve(before.url, link.href)))
+    for pages in timeline.new_pages.values():
+        for when, page in pages:
+            gained = (x for x in page.links if when == month and featured(x))
+            out += [PlannedChange("gained", page.url, _resolve(page.url, x.href)) for x in gained]
+    out.sort(key=lambda c: (CHANGE_KINDS.index(c.kind), c.source_url, c.target_url))
+    return tuple(out)
 
 
 # ---------------------------------------------------------------- write
-
-
-def _record_id(seed: int, name: str) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"linkatlas-sample-web:{seed}:{name}"))
-
-
-def _write_record(
-    out: BinaryIO, kind: WarcRecordType, record_id: str, headers: Sequence[tuple[str, str]],
-    block: bytes,
-) -> None:  # fmt: skip
-    """One WARC record as its own gzip member (mtime 0, so the bytes are reproducible)."""
-    record = WarcRecord()
-    record.init_headers(kind, record_urn=f"uuid:{record_id}".encode("ascii"))
-    for name, value in headers:
-        record.headers[name] = value
-    record.set_bytes_content(block)
-    buffer = io.BytesIO()
-    record.write(buffer, checksum_data=True)
-    out.write(gzip.compress(buffer.getvalue(), compresslevel=6, mtime=0))
-
-
-def _warc_date(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def generate_sample_web(
@@ -746,55 +540,63 @@ def generate_sample_web(
     seed: int = 7,
     sites: int = 40,
     pages_per_site: int = 50,
-    captured_at: datetime = datetime(2026, 1, 15, tzinfo=UTC),
+    captured_at: datetime = _DEFAULT_CAPTURE,
+    month: int = 0,
 ) -> SampleWebSummary:
     """Write a sample web of ``sites * pages_per_site`` response records to ``path``.
 
     The same arguments give a byte-identical file. The crawl spans one day from
     ``captured_at`` (a naive time is taken as UTC); the featured site is written first.
+    ``month`` k >= 1 is the same web k calendar months later: the changes of months 1 to k
+    (drawn from the seed and each month's number) applied, pages added in those months
+    written after their site's others, and ``changes`` the featured site's changes of month k.
     """
     if sites < 1 or pages_per_site < 1:
         raise InputError(f"sites={sites}, pages_per_site={pages_per_site}: both must be >= 1")
+    if month < 0:
+        raise InputError(f"month={month}: must be >= 0")
     if not path.parent.is_dir():
         raise InputError(f"{path}: folder {path.parent} does not exist; create it first")
     started = time.perf_counter()
     start = captured_at if captured_at.tzinfo else captured_at.replace(tzinfo=UTC)
-    start = start.astimezone(UTC)
+    start = add_months(start.astimezone(UTC), month)
     web = plan_web(seed=seed, sites=sites, pages_per_site=pages_per_site)
-    info_id = _record_id(seed, "warcinfo")
+    timeline = plan_timeline(web, month) if month else None
+    prefix = f"{month}:" if month else ""  # record IDs unique across the months' files
+    info_id = record_id(seed, f"{prefix}warcinfo")
     pages = links = 0
     with path.open("wb") as out:
         description = f"seed={seed}, sites={sites}, pages_per_site={pages_per_site}"
-        _write_warcinfo(out, info_id, start, description)
+        write_warcinfo(out, info_id, start, description + (f", month={month}" if month else ""))
         for position, site in enumerate(web.sites):
             site_start = start + timedelta(seconds=position * 86_400 // sites)
-            for slot in range(site.pages):
-                page = plan_page(web, site, slot)
+            added = timeline.new_pages.get(site.index, []) if timeline else []
+            count = site.pages + sum(when <= month for when, _ in added)
+            for slot in range(count):
+                page: PagePlan | None = plan_page(web, site, slot) if slot < site.pages else None
+                if timeline is not None:
+                    base = page or timeline.base(site, slot)
+                    edited = base.url in timeline.edits or site.index in timeline.drops
+                    page = _page_at(timeline, site, slot, month, base)[0] if edited else base
+                if page is None:
+                    continue  # not recrawled this month
                 date = site_start + timedelta(seconds=slot * 3)
                 headers = (
-                    ("WARC-Date", _warc_date(date)),
+                    ("WARC-Date", warc_date(date)),
                     ("WARC-Target-URI", page.url),
                     ("WARC-IP-Address", site.ip_of(page.url)),
                     ("WARC-Warcinfo-ID", f"<urn:uuid:{info_id}>"),
                     ("Content-Type", "application/http; msgtype=response"),
                 )
                 block = render_response(web, site, page, date=date)
-                record_id = _record_id(seed, page.url)
-                _write_record(out, WarcRecordType.response, record_id, headers, block)
+                page_id = record_id(seed, prefix + page.url)
+                write_record(out, WarcRecordType.response, page_id, headers, block)
                 pages, links = pages + 1, links + len(page.links)
     elapsed = time.perf_counter() - started
     log.info("sample web: %d sites, %d pages, %d links to %s in %.2fs (%.0f pages/s)",
              sites, pages, links, path, elapsed, pages / max(elapsed, 1e-9))  # fmt: skip
     farm = tuple(web.sites[i].domain for i in web.farm)
     domains = tuple(site.domain for site in web.sites)
-    return SampleWebSummary(path, domains, pages, links, web.sites[0].domain, farm)
-
-
-def _write_warcinfo(out: BinaryIO, info_id: str, start: datetime, description: str) -> None:
-    fields = (
-        "software: linkatlas sample_web\r\nformat: WARC File Format 1.1\r\n"
-        "conformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/"
-        f"warc-1.1/\r\ndescription: LinkAtlas sample web ({description})\r\n"
-    )
-    headers = (("WARC-Date", _warc_date(start)), ("Content-Type", "application/warc-fields"))
-    _write_record(out, WarcRecordType.warcinfo, info_id, headers, fields.encode("utf-8"))
+    changes = _featured_changes(timeline, month) if timeline else ()
+    featured = web.sites[0].domain
+    return SampleWebSummary(path, domains, pages, links, featured, farm, changes, month, start)

@@ -244,14 +244,14 @@ def write_batch(
 
     Returns (pages written, pages unchanged, links written).
     """
-    tables = batch.tables()
+    tables = batch.tables() if len(batch) else {}  # the last batch of a file may be empty
     for name, table in tables.items():
         if table is not None:
             con.register(name, table)
     try:
         con.execute("BEGIN TRANSACTION")
         result = (0, 0, 0)
-        if len(batch):
+        if tables:
             result = _merge(con, batch.snapshot, has_links=tables["b_links"] is not None)
         _save_checkpoint(con, batch.snapshot, checkpoint)
         con.execute("COMMIT")

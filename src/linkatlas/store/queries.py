@@ -53,20 +53,6 @@ def list_snapshots(con: duckdb.DuckDBPyConnection) -> list[SnapshotRow]:
     return [SnapshotRow(int(r[0]), str(r[1]), r[2]) for r in rows]
 
 
-def domain_ratings(con: duckdb.DuckDBPyConnection, domain: str) -> dict[int, float]:
-    """The Domain Rating of a domain per snapshot id, where the store has been ranked."""
-    ranked = fetch_one(
-        con,
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'domain_scores'",
-    )
-    if not ranked or not ranked[0]:
-        return {}
-    rows = con.execute(
-        "SELECT snapshot_id, dr FROM domain_scores WHERE domain_id = ?", [stable_id(domain)]
-    ).fetchall()
-    return {int(sid): float(dr) for sid, dr in rows}
-
-
 def check_target(con: duckdb.DuckDBPyConnection, target: Target) -> None:
     """UnknownTargetError unless the target's domain appears in the store."""
     row = fetch_one(
