@@ -254,11 +254,17 @@ def test_documented_json_examples_have_the_printed_keys(cli_db: Path, tmp_path: 
 
 
 def test_demo_quick_end_to_end(tmp_path: Path) -> None:
-    """The README's `make demo`, in quick mode: generate, ingest, profile."""
+    """The README's `make demo`, in quick mode: monthly crawls, ingest, reports."""
     doc = run_json("demo", "--quick", "--out", str(tmp_path / "demo"))
-    assert doc["backlinks"] > 0 and doc["referring_domains"] >= 3
-    assert (tmp_path / "demo" / "sample-web.warc.gz").is_file()
-    again = run_json("refdomains", doc["target"], "--db", str(tmp_path / "demo" / "atlas.duckdb"))
-    assert again["total"] == doc["referring_domains"]
+    profile = doc["profile"]
+    assert profile["target"] == doc["featured_site"]
+    assert profile["backlinks"] > 0 and profile["referring_domains"] >= 3
+    assert len(doc["snapshots"]) == len(doc["history"]["items"]) == 3
+    assert doc["changes"]["to"] == doc["snapshots"][-1]
+    assert doc["changes"]["new_total"] > 0 and doc["changes"]["lost_total"] > 0
+    db = str(tmp_path / "demo" / "atlas.duckdb")
+    again = run_json("refdomains", doc["featured_site"], "--db", db)
+    assert again["total"] == profile["referring_domains"]
     table = run("demo", "--quick", "--out", str(tmp_path / "demo"))
-    assert table.returncode == 0 and "Profile of" in table.stdout
+    assert table.returncode == 0
+    assert "Profile of" in table.stdout and "History of" in table.stdout
