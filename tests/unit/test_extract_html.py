@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from linkatlas import extract_links
 from linkatlas.extract.domains import DomainResolver
 from linkatlas.extract.html import extract_page, rel_tokens, robots_flags
+from linkatlas.sources.warc import iter_warc_pages
 
 PAGE = "https://www.example.co.uk/blog/post"
 
@@ -66,6 +69,10 @@ def test_image_links_take_alt_and_empty_anchors_fall_back_to_title() -> None:
         ("Text", True, "a"),
         ("Region", False, "area"),
     ]
+
+
+def test_valueless_href_links_to_the_page_itself() -> None:
+    assert [lk.url for lk in links_of("<a href>self</a>")] == [PAGE]
 
 
 def test_anchor_whitespace_is_normalised() -> None:
@@ -162,3 +169,27 @@ def test_encodings_from_header_meta_and_detection() -> None:
     assert links_of(latin)[0].anchor == "Café über naïve"
     bom = b"\xef\xbb\xbf" + '<a href="/x">ünïcode</a>'.encode()
     assert links_of(bom)[0].anchor == "ünïcode"
+
+
+def test_run_cache_gives_the_same_links_as_fresh_resolution(real_pages_warc: Path) -> None:
+    """Cached resolution (absolute hrefs, and relative ones per base directory) is exact:
+    every page of the real corpus, extracted after all the others with one shared resolver,
+    gives the links a fresh resolver gives. A second base in each directory is tried too."""
+
+    class Uncached(DomainResolver):
+        def cached_href(self, href: str) -> tuple[str, str, str] | str | None:
+            return None
+
+        def remember_href(self, href: str, resolved: tuple[str, str, str] | str) -> None:
+            pass
+
+    pages = list(iter_warc_pages(real_pages_warc))
+    shared, uncached = DomainResolver(), Uncached()
+    for page in pages:
+        extract_page(page.body, page.url, headers=page.headers, resolver=shared)
+    for page in pages:
+        for url in (page.url, page.url.split("?")[0].rsplit("/", 1)[0] + "/other?q=1"):
+            warm = extract_page(page.body, url, headers=page.headers, resolver=shared)
+            cold = extract_page(page.body, url, headers=page.headers, resolver=uncached)
+            assert warm.links == cold.links, url
+            assert warm.stats.dropped == cold.stats.dropped, url

@@ -76,6 +76,9 @@ class DomainResolver:
 
 
 def _is_ip(name: str) -> bool:
+    # IPv4 ends in a digit and IPv6 has a colon; skip the costly parse for everything else.
+    if not (name[-1].isdigit() or ":" in name):
+        return False
     try:
         ipaddress.ip_address(name)
     except ValueError:

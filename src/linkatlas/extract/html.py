@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
@@ -30,6 +31,7 @@ def normalize_space(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=4096)
 def rel_tokens(value: str | None) -> tuple[str, ...]:
     """The rel attribute as lower-case tokens (ASCII whitespace separated, duplicates kept once)."""
     if not value:
@@ -89,6 +91,7 @@ class _PageLinks:
         self.links: list[Link] = []
         self.stats = ExtractStats(pages=1)
         self._resolved: dict[str, tuple[str, str, str] | str] = {}
+        self._base_dir = _directory_of(base)
 
     def _resolve(self, href: str, base: str, encoding: str | None) -> tuple[str, str, str] | str:
         """(target, host, domain), or the reason the href is not a link."""
@@ -104,19 +107,30 @@ class _PageLinks:
         return target, host, self.resolver.registrable_domain(host)
 
     def _resolve_cached(self, href: str) -> tuple[str, str, str] | str:
-        """Resolve against the page base; absolute ASCII hrefs go through the run's cache."""
-        if not (href.startswith(("http://", "https://")) and href.isascii()):
+        """Resolve against the page base through the run's cache where that is exact.
+
+        An absolute href resolves the same on every page; any other href (but an empty one,
+        ``?query`` or ``#fragment``, which depend on the base's query) resolves the same
+        against every base with the same directory. Only ASCII hrefs are cached: a non-ASCII
+        query is encoded in the page's own encoding.
+        """
+        if not href.isascii():
             return self._resolve(href, self.base, self.encoding)
-        resolved = self.resolver.cached_href(href)
+        if href.startswith(("http://", "https://")):
+            key = href
+        elif href and href[0] not in "?#" and not href[0].isspace():
+            key = f"{self._base_dir}\x00{href}"
+        else:
+            return self._resolve(href, self.base, self.encoding)
+        resolved = self.resolver.cached_href(key)
         if resolved is None:
             resolved = self._resolve(href, self.base, self.encoding)
-            self.resolver.remember_href(href, resolved)
+            self.resolver.remember_href(key, resolved)
         return resolved
 
     def add(
         self,
         href: str,
-        *,
         kind: LinkKind,
         anchor: str = "",
         rel: tuple[str, ...] = (),
@@ -124,6 +138,7 @@ class _PageLinks:
         position: Position = "main",
         base: str | None = None,
     ) -> Link | None:
+        """Resolve and record one link (arguments positional in the hot loop)."""
         if base is None:
             resolved = self._resolved.get(href)
             if resolved is None:
@@ -136,22 +151,29 @@ class _PageLinks:
             return None
         target, host, domain = resolved
         link = Link(
-            url=target,
-            anchor=anchor,
-            rel=rel,
-            nofollow=self.nofollow_all or "nofollow" in rel,
-            sponsored="sponsored" in rel,
-            ugc="ugc" in rel,
-            kind=kind,
-            image=image,
-            position=position,
-            internal=domain == self.page_domain,
-            host=host,
-            domain=domain,
+            target,
+            anchor,
+            rel,
+            self.nofollow_all or "nofollow" in rel,
+            "sponsored" in rel,
+            "ugc" in rel,
+            kind,
+            image,
+            position,
+            domain == self.page_domain,
+            host,
+            domain,
         )
         self.links.append(link)
         self.stats.links_kept += 1
         return link
+
+
+def _directory_of(url: str) -> str:
+    """The URL up to the last ``/`` of its path (query and fragment cut first)."""
+    cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+    head = url[:cut]
+    return head[: head.rfind("/") + 1]
 
 
 def _anchor_of(node: Any, attrs: dict[str, str | None], has_image: bool) -> str:
@@ -255,17 +277,15 @@ def _add_body_links(tree: LexborHTMLParser, collector: _PageLinks) -> None:
     positions: dict[int, Position] = {}
     for node in tree.css(LINK_SELECTOR):
         attrs = node.attributes
-        href = attrs.get("href")
-        if href is None:
-            continue
+        href = attrs.get("href") or ""  # a valueless href is the empty URL: the page itself
         image = node.mem_id in with_image
         collector.add(
             href,
-            kind="a" if node.tag == "a" else "area",
-            anchor=_anchor_of(node, attrs, image),
-            rel=rel_tokens(attrs.get("rel")),
-            image=image,
-            position=link_position(node, positions),
+            "a" if node.tag == "a" else "area",
+            _anchor_of(node, attrs, image),
+            rel_tokens(attrs.get("rel")),
+            image,
+            link_position(node, positions),
         )
 
 

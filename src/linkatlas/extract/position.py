@@ -18,6 +18,7 @@ once per page and cached by node, so the cost is per distinct ancestor, not per 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from linkatlas.records import Position
@@ -63,8 +64,12 @@ _SPLIT = re.compile(r"[\s_\-]+")
 _HINT = re.compile(r"nav|menu|breadcrumb|footer|sidebar|widget|header|masthead", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8192)
 def classify_names(names: str) -> Position | None:
-    """The position named by id/class text (``"site-footer widget"`` → footer), if any."""
+    """The position named by id/class text (``"site-footer widget"`` → footer), if any.
+
+    Cached: the same class strings repeat on every page of a site.
+    """
     if not _HINT.search(names):
         return None
     found = {_WORDS[w] for w in _SPLIT.split(names.lower()) if w in _WORDS}
@@ -74,28 +79,25 @@ def classify_names(names: str) -> Position | None:
     return None
 
 
-def classify_node(node: Any) -> Position | None:
-    """The position an element gives to the links inside it, or None if it gives none."""
-    tag = node.tag
-    by_tag = _TAGS.get(tag)
-    if by_tag is not None:
-        return by_tag
-    if tag in _NAMED_CONTAINERS:
-        attrs = node.attributes
-        if not attrs:
-            return None
-        role = attrs.get("role")
-        if role:
-            by_role = _ROLES.get(role.strip().lower())
-            if by_role is not None:
-                return by_role
-        names = f"{attrs.get('id') or ''} {attrs.get('class') or ''}"
-        return classify_names(names) if len(names) > 1 else None
-    return None
+def classify_attributes(attrs: dict[str, str | None]) -> Position | None:
+    """The position a block container's ARIA role, id or class names give, if any."""
+    if not attrs:
+        return None
+    role = attrs.get("role")
+    if role:
+        by_role = _ROLES.get(role.strip().lower())
+        if by_role is not None:
+            return by_role
+    names = f"{attrs.get('id') or ''} {attrs.get('class') or ''}"
+    return classify_names(names) if len(names) > 1 else None
 
 
 def link_position(node: Any, cache: dict[int, Position]) -> Position:
-    """Position of one link node; ``cache`` (one per page) remembers each ancestor's answer."""
+    """Position of one link node; ``cache`` (one per page) remembers each ancestor's answer.
+
+    The hot loop of extraction: classification by tag is inlined, attributes are read only
+    for block containers.
+    """
     chain: list[int] = []
     position: Position = "main"
     current = node.parent
@@ -105,7 +107,10 @@ def link_position(node: Any, cache: dict[int, Position]) -> Position:
         if known is not None:
             position = known
             break
-        own = classify_node(current)
+        tag = current.tag
+        own = _TAGS.get(tag)
+        if own is None and tag in _NAMED_CONTAINERS:
+            own = classify_attributes(current.attributes)
         if own is not None:
             cache[key] = own
             position = own
