@@ -17,8 +17,7 @@ from linkatlas.cli.options import (
     ModeOption,
     TargetArgument,
 )
-from linkatlas.extract.domains import DomainResolver
-from linkatlas.store.connection import open_store
+from linkatlas.cli.run import run_report
 
 
 def register(app: typer.Typer) -> None:
@@ -33,12 +32,7 @@ def history(
     json: JsonOption = False,
 ) -> None:
     """KPIs of a target in every snapshot: backlinks, referring domains, DR, new and lost."""
-    with open_store(db) as con:
-        report = time_reports.history(con, target, resolver=DomainResolver(), mode=mode)
-    if json:
-        output.print_json(report)
-    else:
-        show_history(report)
+    run_report(db, time_reports.history, target, json=json, show=show_history, mode=mode)
 
 
 def show_history(report: HistoryReport) -> None:
@@ -87,20 +81,10 @@ def changes(
     json: JsonOption = False,
 ) -> None:
     """New and lost backlinks between two snapshots, each lost one with its reason."""
-    with open_store(db) as con:
-        report = time_reports.changes(
-            con,
-            target,
-            resolver=DomainResolver(),
-            mode=mode,
-            before=before,
-            after=after,
-            limit=limit,
-        )
-    if json:
-        output.print_json(report)
-    else:
-        show_changes(report)
+    run_report(
+        db, time_reports.changes, target, json=json, show=show_changes,
+        mode=mode, before=before, after=after, limit=limit,
+    )  # fmt: skip
 
 
 def show_changes(report: ChangesReport) -> None:

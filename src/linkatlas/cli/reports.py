@@ -16,8 +16,7 @@ from linkatlas.cli.options import (
     SnapshotOption,
     TargetArgument,
 )
-from linkatlas.extract.domains import DomainResolver
-from linkatlas.store.connection import open_store
+from linkatlas.cli.run import run_report
 
 
 def register(app: typer.Typer) -> None:
@@ -35,14 +34,10 @@ def profile(
     json: JsonOption = False,
 ) -> None:
     """KPIs of a target: backlinks, referring domains, link types, top anchors/domains/pages."""
-    with open_store(db) as con:
-        report = backlink_reports.profile(
-            con, target, resolver=DomainResolver(), mode=mode, snapshot=snapshot, top=top
-        )
-    if json:
-        output.print_json(report)
-    else:
-        show_profile(report)
+    run_report(
+        db, backlink_reports.profile, target, json=json, show=show_profile,
+        mode=mode, snapshot=snapshot, top=top,
+    )  # fmt: skip
 
 
 def show_profile(report: ProfileReport) -> None:
@@ -94,14 +89,10 @@ def backlinks(
     json: JsonOption = False,
 ) -> None:
     """One row per backlink of a target (each link occurrence on another site's page)."""
-    with open_store(db) as con:
-        report = backlink_reports.backlinks(
-            con, target, resolver=DomainResolver(), mode=mode, snapshot=snapshot, limit=limit
-        )
-    if json:
-        output.print_json(report)
-    else:
-        show_backlinks(report)
+    run_report(
+        db, backlink_reports.backlinks, target, json=json, show=show_backlinks,
+        mode=mode, snapshot=snapshot, limit=limit,
+    )  # fmt: skip
 
 
 def _link_type(nofollow: bool, sponsored: bool, ugc: bool) -> str:
@@ -141,14 +132,10 @@ def refdomains(
     json: JsonOption = False,
 ) -> None:
     """One row per referring domain of a target, by backlinks."""
-    with open_store(db) as con:
-        report = backlink_reports.refdomains(
-            con, target, resolver=DomainResolver(), mode=mode, snapshot=snapshot, limit=limit
-        )
-    if json:
-        output.print_json(report)
-    else:
-        show_refdomains(report)
+    run_report(
+        db, backlink_reports.refdomains, target, json=json, show=show_refdomains,
+        mode=mode, snapshot=snapshot, limit=limit,
+    )  # fmt: skip
 
 
 def show_refdomains(report: RefDomainsReport) -> None:
