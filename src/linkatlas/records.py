@@ -92,6 +92,8 @@ class ExtractStats:
     pages: int = 0
     links_kept: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
+    capped: int = 0
+    """Pages cut short because their elements nest too deep (see ``extract.guards``)."""
 
     def drop(self, reason: str, count: int = 1) -> None:
         self.dropped[reason] = self.dropped.get(reason, 0) + count
@@ -99,6 +101,7 @@ class ExtractStats:
     def merge(self, other: ExtractStats) -> None:
         self.pages += other.pages
         self.links_kept += other.links_kept
+        self.capped += other.capped
         for reason, count in other.dropped.items():
             self.drop(reason, count)
 
@@ -112,6 +115,7 @@ class ExtractStats:
             "links_kept": self.links_kept,
             "links_dropped": self.links_dropped,
             "dropped": dict(sorted(self.dropped.items())),
+            "capped": self.capped,
         }
 
 

@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from linkatlas.extract.domains import DomainResolver, default_resolver
 from linkatlas.extract.encoding import parser_input
+from linkatlas.extract.guards import cap_nesting
 from linkatlas.extract.position import link_position
 from linkatlas.extract.urls import WEB_SCHEMES, host_of, resolve_url, scheme_of, skip_reason
 from linkatlas.records import ExtractedPage, ExtractStats, Link, LinkKind, PageInfo, Position
@@ -310,6 +311,7 @@ def extract_page(
     page_host = host_of(url)
     page_domain = resolver.registrable_domain(page_host)
     text, codec = _decode(html, headers, charset, max_bytes)
+    text, capped = cap_nesting(text)
     tree = LexborHTMLParser(text)
     head = _head_facts(tree, headers)
     base = url
@@ -323,6 +325,7 @@ def extract_page(
         encoding=codec,
     )
     _add_body_links(tree, collector)
+    collector.stats.capped = int(capped)
     canonical_url = None
     if head.canonical_href is not None:
         canonical = collector.add(head.canonical_href, kind="canonical")

@@ -65,6 +65,7 @@ class IngestStats:
             "links_kept": self.extract.links_kept,
             "links_dropped": self.extract.as_dict()["dropped"],
             "truncated_pages": self.warc.truncated,
+            "capped_pages": self.extract.capped,
             "errors": self.errors,
             "seconds": round(self.seconds, 3),
             "pages_per_second": round(self.pages_read / self.seconds, 1) if self.seconds else None,
