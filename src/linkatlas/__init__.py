@@ -13,10 +13,12 @@ from linkatlas.analyze.backlinks import backlinks, profile, refdomains
 from linkatlas.analyze.disavow import disavow
 from linkatlas.analyze.history import changes, history
 from linkatlas.analyze.opportunities import broken, intersect, outlinks, pages
+from linkatlas.analyze.risk import risk
 from linkatlas.errors import LinkAtlasError
 from linkatlas.export.disavow import check_disavow_file, write_disavow
 from linkatlas.extract.domains import DomainResolver
 from linkatlas.extract.html import extract_links, extract_page
+from linkatlas.rank.pagerank import pagerank
 from linkatlas.records import ExtractedPage, Link, PageInfo
 from linkatlas.sources.warc import iter_warc_pages
 from linkatlas.store.connection import open_store
@@ -46,8 +48,10 @@ __all__ = [
     "iter_warc_pages",
     "open_store",
     "outlinks",
+    "pagerank",
     "pages",
     "profile",
     "refdomains",
+    "risk",
     "write_disavow",
 ]

@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import shared_file
 from tests.e2e.test_analysis_cli import analysis_documents
+from tests.e2e.test_risk_cli import risk_documents
 from tests.warcs import Response, write_warc
 
 
@@ -218,7 +219,8 @@ def test_documented_json_examples_have_the_printed_keys(cli_db: Path, tmp_path: 
     examples = documented_examples()
     assert set(examples) == {
         "ingest warc", "extract", "profile", "backlinks", "refdomains", "history", "changes",
-        "anchors", "intersect", "broken", "pages", "outlinks", "disavow", "disavow --check",
+        "anchors", "intersect", "broken", "pages", "outlinks", "risk", "disavow", "disavow --check",
+        "rank", "top domains", "top pages", "explain",
     }  # fmt: skip
     page = tmp_path / "page.html"
     page.write_text('<a href="/about" rel="nofollow">About</a>')
@@ -248,6 +250,11 @@ def test_documented_json_examples_have_the_printed_keys(cli_db: Path, tmp_path: 
         "backlinks": run_json("backlinks", "target.com", "--db", str(cli_db)),
         "refdomains": run_json("refdomains", "target.com", "--db", str(cli_db)),
         **analysis_documents(tmp_path / "analysis"),
+        **risk_documents(tmp_path / "risk"),
+        "rank": run_json("rank", "--db", x_db),
+        "top domains": run_json("top", "domains", "--db", x_db),
+        "top pages": run_json("top", "pages", "--db", x_db),
+        "explain": run_json("explain", "target.com", "--db", x_db),
     }
     for name, doc in printed.items():
         assert key_shape(examples[name]) == key_shape(doc), name

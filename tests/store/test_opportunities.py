@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from linkatlas.analyze import authority
 from linkatlas.analyze.anchors import anchor_rules, anchors, brand_from_domain, categorize_anchor
 from linkatlas.analyze.disavow import LISTED, disavow
 from linkatlas.analyze.opportunities import (
@@ -26,7 +27,6 @@ from linkatlas.errors import BadTargetError, InputError, UnknownTargetError
 from linkatlas.extract.domains import DomainResolver
 from linkatlas.extract.html import extract_page
 from linkatlas.extract.urls import host_of, normalize_url
-from linkatlas.ids import stable_id
 from linkatlas.records import BACKLINK_KINDS, Link
 from linkatlas.sources.warc import iter_warc_pages
 from linkatlas.store.connection import open_store
@@ -355,37 +355,35 @@ def test_disavow_entries_carry_the_evidence(
 def test_scores_fill_dr_and_ur_once_the_store_is_ranked(
     hand_db: Path, tmp_path: Path, resolver: DomainResolver
 ) -> None:
-    """DR and UR come from the ranking stage's tables (simulated here) when they exist."""
+    """DR and UR come from the ranking stage's tables once `rank` has run."""
     db = tmp_path / "ranked.duckdb"
     shutil.copy(hand_db, db)
     with open_store(db) as ranked:
-        sid = ranked.execute("SELECT snapshot_id FROM snapshots").fetchall()[0][0]
-        ranked.execute(
-            "CREATE TABLE IF NOT EXISTS domain_scores (snapshot_id BIGINT, domain_id BIGINT, "
-            "dr DOUBLE)"
-        )
-        ranked.execute(
-            "CREATE TABLE IF NOT EXISTS page_scores (snapshot_id BIGINT, url_id BIGINT, ur DOUBLE)"
-        )
-        for domain, dr in (("i1.org", 41.5), ("r1.org", 12.0), (TARGET, 30.0)):
+        assert intersect(ranked, COMPETITORS, resolver=resolver, target=TARGET).items[0].dr is None
+        authority.rank(ranked, resolver=resolver)
+        dr = dict(
             ranked.execute(
-                "INSERT INTO domain_scores BY NAME SELECT ? AS snapshot_id, ? AS domain_id, "
-                "? AS dr",
-                [sid, stable_id(domain), dr],
-            )
-        ranked.execute(
-            "INSERT INTO page_scores BY NAME SELECT ? AS snapshot_id, ? AS url_id, 55.0 AS ur",
-            [sid, stable_id(f"{T}/gear")],
+                "SELECT d.domain, s.dr FROM domain_scores s JOIN domains d USING (domain_id)"
+            ).fetchall()
+        )
+        ur = dict(
+            ranked.execute(
+                "SELECT u.url, s.ur FROM page_scores s JOIN urls u USING (url_id)"
+            ).fetchall()
         )
         found = intersect(ranked, COMPETITORS, resolver=resolver, target=TARGET, min_competitors=3)
-        assert [(d.domain, d.dr) for d in found.items] == [("i1.org", 41.5)]
+        assert [(d.domain, d.dr) for d in found.items] == [("i1.org", dr["i1.org"])]
         linked = {p.url: p.ur for p in pages(ranked, TARGET, resolver=resolver).items}
-        assert linked[f"{T}/gear"] == 55.0 and linked[f"{T}/"] is None
+        assert linked == {url: ur[url] for url in linked}
         assert {d.domain: d.dr for d in outlinks(ranked, "r1.org", resolver=resolver).items}[
             TARGET
-        ] == 30.0
+        ] == dr[TARGET]
         evidence = anchors(ranked, TARGET, resolver=resolver, keywords=["travel backpacks"])
-        assert [d.dr for d in evidence.exact_match_domains] == [12.0, None, None]
+        assert [d.dr for d in evidence.exact_match_domains] == [
+            dr[d.domain] for d in evidence.exact_match_domains
+        ]
+        assert evidence.exact_match_domains
+        assert all(d.dr is not None for d in evidence.exact_match_domains)
 
 
 # -- the real pages, against counts made here ----------------------------------------------

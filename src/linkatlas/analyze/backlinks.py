@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 
 from linkatlas.analyze.reports import (
@@ -15,7 +17,7 @@ from linkatlas.analyze.reports import (
 )
 from linkatlas.analyze.targets import parse_target, row_limit
 from linkatlas.extract.domains import DomainResolver
-from linkatlas.store import queries, report_queries
+from linkatlas.store import queries, report_queries, scores
 
 
 def _scope(
@@ -93,7 +95,9 @@ def refdomains(
         mode=parsed.mode,
         snapshot=snap.name,
         total=queries.count_refdomains(con, where, params),
-        items=_refdomain_items(con, where, params, row_limit(limit)),
+        items=_with_dr(
+            con, snap.snapshot_id, _refdomain_items(con, where, params, row_limit(limit))
+        ),
     )
 
 
@@ -133,6 +137,26 @@ def profile(
         ugc=ugc,
         image=image,
         top_anchors=anchors,
-        top_referring_domains=_refdomain_items(con, where, params, top),
-        top_pages=top_pages,
+        top_referring_domains=_with_dr(
+            con, snap.snapshot_id, _refdomain_items(con, where, params, top)
+        ),
+        top_pages=_with_ur(con, snap.snapshot_id, top_pages),
+        dr=scores.ratings_by_domain(con, snap.snapshot_id, [parsed.domain]).get(parsed.domain),
     )
+
+
+# -- DR and UR columns (issue 4): the snapshot's stored scores, None until it is ranked --
+
+
+def _with_dr(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, items: list[RefDomain]
+) -> list[RefDomain]:
+    ratings = scores.ratings_by_domain(con, snapshot_id, [item.domain for item in items])
+    return [replace(item, dr=ratings.get(item.domain)) for item in items]
+
+
+def _with_ur(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, items: list[PageCount]
+) -> list[PageCount]:
+    ratings = scores.ratings_by_url(con, snapshot_id, [item.url for item in items])
+    return [replace(item, ur=ratings.get(item.url)) for item in items]

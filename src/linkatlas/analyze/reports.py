@@ -62,6 +62,8 @@ class RefDomain:
     followed_backlinks: int
     first_seen: datetime
     last_seen: datetime
+    dr: float | None = None
+    """Domain Rating of the referring domain; None until the snapshot is ranked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,8 @@ class PageCount:
     url: str
     backlinks: int
     referring_domains: int
+    ur: float | None = None
+    """URL Rating of the page; None until the snapshot is ranked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +107,8 @@ class ProfileReport:
     top_anchors: list[AnchorCount]
     top_referring_domains: list[RefDomain]
     top_pages: list[PageCount]
+    dr: float | None = None
+    """Domain Rating of the target's domain; None until the snapshot is ranked."""
 
 
 # -- anchors, competitors and opportunities, disavow (analyze/anchors.py, opportunities.py) --
@@ -343,3 +349,161 @@ class ChangesReport:
     new: list[LinkChange]
     lost: list[LinkChange]
     not_observed: list[LinkChange]
+
+
+# --- authority: rank, top, explain (issue 4) ---
+
+
+@dataclass(frozen=True, slots=True)
+class RankReport:
+    """What ``linkatlas rank`` computed for one snapshot, and how long each step took."""
+
+    snapshot: str
+    formula_version: int
+    formula: str
+    pages: int
+    """Nodes of the page graph: every URL of the snapshot, captured or linked to."""
+    page_links: int
+    """Edges of the page graph: distinct followed page→page links."""
+    domains: int
+    domain_links: int
+    """Edges of the domain graph: distinct followed domain→domain pairs."""
+    iterations: dict[str, int]
+    """Power iterations of ``ur``, ``dr`` and (with seeds) ``trust``."""
+    seconds: dict[str, float]
+    trust_seeds: list[str] | None
+    """The seed domains found in the snapshot; None when no seeds were given."""
+    trust_seeds_missing: list[str]
+    ur_histogram: list[int]
+    """URLs per band of 10 UR points: [0, 10), [10, 20), … [90, 100]."""
+    dr_histogram: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class TopDomain:
+    domain: str
+    pagerank: float
+    dr: float
+    trustrank: float | None
+    trust: float | None
+    trust_gap: bool | None
+    """DR at least ``TRUST_GAP`` points above trust; None without trust seeds."""
+    referring_domains: int
+    """Distinct domains linking to it with a followed link."""
+
+
+@dataclass(frozen=True, slots=True)
+class TopDomainsReport:
+    snapshot: str
+    formula_version: int
+    trust_seeds: list[str] | None
+    total: int
+    items: list[TopDomain]
+
+
+@dataclass(frozen=True, slots=True)
+class TopPage:
+    url: str
+    pagerank: float
+    ur: float
+    inlinks: int
+    """Distinct pages (internal ones included) linking to it with a followed link."""
+
+
+@dataclass(frozen=True, slots=True)
+class TopPagesReport:
+    snapshot: str
+    formula_version: int
+    total: int
+    items: list[TopPage]
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    source: str
+    """A referring domain (DR) or referring page (UR)."""
+    pagerank: float
+    rating: float
+    """The source's own DR or UR."""
+    outlinks: int
+    """Distinct domains (DR) or pages (UR) the source passes equity to."""
+    share: float
+    """Part of the target's PageRank this source brings: damping · pagerank / outlinks / whole."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainReport:
+    target: str
+    mode: TargetMode
+    snapshot: str
+    score: Literal["dr", "ur"]
+    pagerank: float
+    rating: float
+    formula_version: int
+    formula: str
+    trust: float | None
+    trust_gap: bool | None
+    base_share: float
+    """Part every node gets without links (teleport and redistributed dangling mass)."""
+    other_share: float
+    """Part brought by the contributors beyond ``--limit``; shares + base + other = 1."""
+    total: int
+    items: list[Contribution]
+
+
+# --- risk: link-scheme signals with evidence (issue 5; analyze/risk.py) ---
+
+RiskSignalName = Literal[
+    "sitewide",
+    "reciprocal",
+    "link_farm",
+    "commercial_anchor_low_dr",
+    "many_outlinks",
+    "shared_ip",
+    "dr_trust_gap",
+]
+RISK_SIGNALS: tuple[RiskSignalName, ...] = (
+    "sitewide", "reciprocal", "link_farm", "commercial_anchor_low_dr", "many_outlinks",
+    "shared_ip", "dr_trust_gap",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class RiskSignal:
+    """One link-scheme signal of a referring domain, and the pages that show it."""
+
+    signal: RiskSignalName
+    detail: str
+    """What was seen, in words, with the numbers behind it."""
+    evidence: list[str]
+    """The domain's pages linking to the target that show the signal (the first ones)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RiskDomain:
+    domain: str
+    dr: float | None
+    backlinks: int
+    followed_backlinks: int
+    signals: list[RiskSignal]
+
+
+@dataclass(frozen=True, slots=True)
+class RiskReport:
+    target: str
+    mode: TargetMode
+    snapshot: str
+    ranked: bool
+    """The snapshot has DR scores; without them DR is not part of any signal."""
+    trust: bool
+    """The snapshot has trust scores (ranked with seeds); without them no ``dr_trust_gap``."""
+    brands: list[str]
+    keywords: list[str]
+    referring_domains: int
+    total: int
+    """Referring domains showing at least one signal."""
+    items: list[RiskDomain]
+    signal_counts: dict[str, int | None]
+    """Domains per signal, every signal named; None for a signal that was not checked."""
+    notes: list[str]
+    """What the report could not look at, and why."""

@@ -1,4 +1,4 @@
-"""Analysis commands: anchors, intersect, broken, pages, outlinks, disavow."""
+"""Analysis commands: anchors, intersect, broken, pages, outlinks, risk, disavow."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rich.text import Text
 from linkatlas.analyze import anchors as anchor_reports
 from linkatlas.analyze import disavow as disavow_reports
 from linkatlas.analyze import opportunities
+from linkatlas.analyze import risk as risk_reports
 from linkatlas.analyze.reports import (
     AnchorsReport,
     BrokenReport,
@@ -19,6 +20,7 @@ from linkatlas.analyze.reports import (
     IntersectReport,
     OutlinksReport,
     PagesReport,
+    RiskReport,
 )
 from linkatlas.cli import output
 from linkatlas.cli.options import (
@@ -37,7 +39,7 @@ from linkatlas.store.connection import open_store
 
 
 def register(app: typer.Typer) -> None:
-    for command in (anchors, intersect, broken, pages, outlinks, disavow):
+    for command in (anchors, intersect, broken, pages, outlinks, risk, disavow):
         app.command()(command)
 
 
@@ -299,6 +301,66 @@ def show_outlinks(report: OutlinksReport) -> None:
     )
 
 
+# -- risk ----------------------------------------------------------------------------------
+
+
+def risk(
+    target: TargetArgument,
+    db: DbOption = DEFAULT_DB_PATH,
+    mode: ModeOption = "domain",
+    snapshot: SnapshotOption = None,
+    brand: Annotated[
+        list[str] | None,
+        typer.Option(help="Brand term (repeat it); default: the target's domain name."),
+    ] = None,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option(help="Target keyword: commercial anchors are exact matches (repeat it)."),
+    ] = None,
+    limit: LimitOption = 100,
+    json: JsonOption = False,
+) -> None:
+    """Referring domains showing link-scheme signals (sitewide, reciprocal, link farm...),
+    each with the pages that show it."""
+    with open_store(db) as con:
+        report = risk_reports.risk(
+            con, target, resolver=DomainResolver(), mode=mode, snapshot=snapshot,
+            brands=brand or (), keywords=keyword or (), limit=limit,
+        )  # fmt: skip
+    if json:
+        output.print_json(report)
+    else:
+        show_risk(report)
+
+
+def show_risk(report: RiskReport) -> None:
+    out = output.console()
+    rows = []
+    for item in report.items:
+        for index, s in enumerate(item.signals):
+            more = f" (+{len(s.evidence) - 1} more)" if len(s.evidence) > 1 else ""
+            shown = f"{s.detail}\n{s.evidence[0]}{more}" if s.evidence else s.detail
+            first = (
+                (item.domain, item.dr, item.followed_backlinks) if index == 0 else ("", None, None)
+            )
+            rows.append((*first, s.signal, shown))
+    counts = ", ".join(
+        f"{name} {'not checked' if count is None else count}"
+        for name, count in report.signal_counts.items()
+    )
+    out.print(
+        output.table(
+            f"Risk signals of {report.target} ({report.mode}, snapshot {report.snapshot})",
+            ("domain", "DR", "followed", "signal", "detail and evidence"),
+            rows,
+            caption=f"{len(report.items):,} of {report.total:,} domains with signals, of "
+            f"{report.referring_domains:,} referring domains; domains per signal: {counts}",
+        )
+    )
+    for note in report.notes:
+        out.print(Text(f"note: {note}"))
+
+
 # -- disavow -------------------------------------------------------------------------------
 
 
@@ -308,6 +370,17 @@ def disavow(
     ] = None,
     domain: Annotated[
         list[str] | None, typer.Option(help="A domain to disavow (repeat it).")
+    ] = None,
+    signal: Annotated[
+        list[str] | None,
+        typer.Option(help="Disavow the domains showing this risk signal (repeat it; see risk)."),
+    ] = None,
+    all_signals: Annotated[
+        bool, typer.Option("--all-signals", help="Disavow the domains showing any risk signal.")
+    ] = False,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option(help="With --signal: target keyword for commercial_anchor_low_dr."),
     ] = None,
     out: Annotated[
         Path | None, typer.Option(help="Write the file here (.txt); default: print it.")
@@ -319,18 +392,22 @@ def disavow(
     snapshot: SnapshotOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Write a Google disavow file for the listed domains, or check one (--check FILE)."""
+    """Write a Google disavow file for the listed domains and those showing risk signals, or
+    check one (--check FILE)."""
     if check is not None:
-        if target is not None or domain or out is not None:
-            raise InputError("--check FILE takes no TARGET, --domain or --out")
+        if target is not None or domain or signal or all_signals or out is not None:
+            raise InputError("--check FILE takes no TARGET, --domain, --signal or --out")
         run_check(check, json=json)
         return
     if target is None:
-        raise InputError("give TARGET and --domain DOMAIN (to write a file) or --check FILE")
+        raise InputError(
+            "give TARGET and --domain DOMAIN or --signal NAME (to write a file) or --check FILE"
+        )
     with open_store(db) as con:
         report = disavow_reports.disavow(
-            con, target, domains=domain or [], resolver=DomainResolver(), snapshot=snapshot
-        )
+            con, target, domains=domain or [], resolver=DomainResolver(), snapshot=snapshot,
+            signals=signal or [], all_signals=all_signals, keywords=keyword or [],
+        )  # fmt: skip
     if out is not None:
         report = disavow_file.write_disavow(report, out)
     if json:

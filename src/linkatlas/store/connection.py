@@ -31,6 +31,7 @@ def open_store(path: Path, *, create: bool = False) -> duckdb.DuckDBPyConnection
     except duckdb.Error as exc:
         raise StoreError(f"cannot open {path} as a DuckDB store: {exc}") from exc
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # it writes to stdout, into --json output
     version = applied_version(con)
     if version is None and not create:
         tables = fetch_one(con, "SELECT count(*) FROM information_schema.tables")

@@ -96,6 +96,55 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        2,
+        "authority scores per snapshot: rank_runs, page_scores (UR), domain_scores (DR, trust)",
+        (
+            # One row per ranked snapshot (a new `linkatlas rank` replaces it): what the scores
+            # came from, so `explain` can decompose them. *_base is the share every node gets
+            # without links: teleport plus the redistributed dangling mass.
+            """CREATE TABLE rank_runs (
+                snapshot_id BIGINT NOT NULL,
+                formula_version INTEGER NOT NULL,
+                computed_at TIMESTAMP NOT NULL,
+                damping DOUBLE NOT NULL,
+                tol DOUBLE NOT NULL,
+                links BIGINT NOT NULL,
+                page_nodes BIGINT NOT NULL,
+                page_edges BIGINT NOT NULL,
+                page_iterations INTEGER NOT NULL,
+                page_base DOUBLE NOT NULL,
+                domain_nodes BIGINT NOT NULL,
+                domain_edges BIGINT NOT NULL,
+                domain_iterations INTEGER NOT NULL,
+                domain_base DOUBLE NOT NULL,
+                trust_seeds VARCHAR[],
+                trust_iterations INTEGER
+            )""",
+            # `rank` fills every column; only the keys and the rating are required, so that
+            # ratings imported from elsewhere (or written by tests) need nothing else.
+            """CREATE TABLE page_scores (
+                snapshot_id BIGINT NOT NULL,
+                url_id BIGINT NOT NULL,
+                pagerank DOUBLE NOT NULL,
+                ur DOUBLE NOT NULL,
+                in_degree INTEGER NOT NULL,
+                out_degree INTEGER NOT NULL,
+                formula_version INTEGER NOT NULL
+            )""",
+            """CREATE TABLE domain_scores (
+                snapshot_id BIGINT NOT NULL,
+                domain_id BIGINT NOT NULL,
+                pagerank DOUBLE NOT NULL,
+                dr DOUBLE NOT NULL,
+                trustrank DOUBLE,
+                trust DOUBLE,
+                in_degree INTEGER NOT NULL,
+                out_degree INTEGER NOT NULL,
+                formula_version INTEGER NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

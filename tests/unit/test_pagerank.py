@@ -1,0 +1,206 @@
+"""The PageRank core against published cases (networkx's tests, the hollins.edu crawl)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import linkatlas
+from linkatlas.errors import InputError
+from linkatlas.rank.graph import build_graph
+from linkatlas.rank.pagerank import compute_pagerank, pagerank, transition_matrix
+from linkatlas.rank.scale import has_trust_gap, histogram, rating, trust_rating
+from linkatlas.rank.trust import compute_trust
+from tests.conftest import shared_file
+
+
+def load_cases() -> list[dict[str, Any]]:
+    path = shared_file("graphs/networkx_pagerank_hits_cases.json")
+    cases: list[dict[str, Any]] = json.loads(path.read_text())["cases"]
+    return cases
+
+
+def case_graph(case: dict[str, Any]) -> tuple[list[str], sp.csr_matrix]:
+    """Nodes (named as networkx prints them: repr) and the weighted adjacency of a case."""
+    names: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for a, b in case["edges"]:
+        i = names.setdefault(repr(a), len(names))
+        j = names.setdefault(repr(b), len(names))
+        pairs = [(i, j)] if case["directed"] else [(i, j), (j, i)]
+        for r, c in pairs:
+            rows.append(r)
+            cols.append(c)
+    n = len(names)
+    matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    if not case.get("multigraph"):
+        matrix.data[:] = 1.0  # a simple graph: a repeated pair is one edge
+    return list(names), matrix
+
+
+def named_vector(names: list[str], values: dict[str, float] | None) -> np.ndarray | None:
+    if values is None:
+        return None
+    return np.array([float(values.get(name, 0.0)) for name in names])
+
+
+def case_id(case: dict[str, Any]) -> str:
+    return str(case["name"])
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_networkx_published_cases(index: int) -> None:
+    cases = load_cases()
+    assert len(cases) == 8
+    case = cases[index]
+    names, matrix = case_graph(case)
+    params = case.get("params", {})
+    kwargs: dict[str, Any] = {
+        "damping": params.get("alpha", 0.85),
+        "personalization": named_vector(names, params.get("personalization")),
+        "dangling": named_vector(names, params.get("dangling")),
+    }
+    if "expected_error" in case:
+        with pytest.raises(InputError, match="sums to 0"):
+            pagerank(matrix, **kwargs)
+        return
+    scores = pagerank(matrix, **kwargs)
+    expected = case["expected"]
+    assert sorted(expected) == sorted(names)
+    for name, value in expected.items():
+        assert scores[names.index(name)] == pytest.approx(value, abs=1e-4), (case["name"], name)
+    if names:
+        assert scores.sum() == pytest.approx(1.0, abs=1e-12)
+
+
+def hollins() -> tuple[sp.csr_matrix, np.ndarray]:
+    folder = "graphs/hollins/"
+    edges = np.loadtxt(shared_file(folder + "hollins-edges.dat"), skiprows=1, dtype=np.int64) - 1
+    n = 6012
+    matrix = sp.csr_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n))
+    reference = np.zeros(n)
+    for line in shared_file(folder + "hollins-reference-ranks.tsv").read_text().splitlines():
+        if line and not line.startswith("#"):
+            fields = line.split("\t")
+            reference[int(fields[1]) - 1] = float(fields[3])
+    return matrix, reference
+
+
+def test_hollins_reference_ranks() -> None:
+    matrix, reference = hollins()
+    assert matrix.nnz == 23875 and reference.sum() == pytest.approx(1.0, abs=1e-9)
+    result = compute_pagerank(matrix, tol=1e-12)
+    assert result.converged
+    assert np.abs(result.scores - reference).sum() < 1e-6
+    assert int(np.argmax(result.scores)) == 1  # node 2: http://www.hollins.edu/
+
+
+def test_public_api_is_the_core() -> None:
+    matrix, reference = hollins()
+    scores = linkatlas.pagerank(matrix)
+    assert "pagerank" in linkatlas.__all__
+    assert np.abs(scores - reference).sum() < 1e-6
+
+
+def random_graph(n: int, m: int, seed: int) -> sp.csr_matrix:
+    rng = np.random.default_rng(seed)
+    matrix = sp.csr_matrix(
+        (rng.random(m) + 0.1, (rng.integers(0, n, m), rng.integers(0, n // 2, m))), shape=(n, n)
+    )
+    return matrix  # nodes n/2.. receive no links; many are dangling too
+
+
+def test_threads_formats_and_fixed_point() -> None:
+    matrix = random_graph(3000, 400_000, seed=3)
+    one = compute_pagerank(matrix, threads=1)
+    two = compute_pagerank(matrix.tocsc(), threads=2)
+    coo = compute_pagerank(matrix.tocoo(), threads=3)
+    assert one.iterations == two.iterations == coo.iterations
+    np.testing.assert_allclose(one.scores, two.scores, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(one.scores, coo.scores, rtol=0, atol=1e-15)
+    # The scores are the fixed point: each is its teleport/dangling share plus its in-links' shares.
+    d = 0.85
+    out = np.asarray(matrix.sum(axis=1)).ravel()
+    dangling_mass = one.scores[out == 0].sum()
+    rebuilt = (
+        (1 - d) / 3000 + d * dangling_mass / 3000 + transition_matrix(matrix, d)[0] @ one.scores
+    )
+    assert np.abs(rebuilt - one.scores).sum() < 1e-9
+
+
+def test_weights_split_equity_in_proportion() -> None:
+    # 0 links to 1 with weight 3 and to 2 with weight 1; 1 and 2 dangle.
+    matrix = sp.csr_matrix(([3.0, 1.0], ([0, 0], [1, 2])), shape=(3, 3))
+    scores = pagerank(matrix)
+    base = scores[0]
+    assert scores[1] - base == pytest.approx(3 * (scores[2] - base))
+
+
+@pytest.mark.parametrize(
+    ("make", "kwargs", "needle"),
+    [
+        (lambda: sp.csr_matrix((2, 3)), {}, "square"),
+        (lambda: np.eye(3), {}, "scipy sparse"),
+        (lambda: sp.csr_matrix(-np.eye(3)), {}, "not negative"),
+        (lambda: sp.csr_matrix(np.eye(3)), {"damping": 1.0}, "damping"),
+        (lambda: sp.csr_matrix(np.eye(3)), {"tol": 0.0}, "tol"),
+        (lambda: sp.csr_matrix(np.eye(3)), {"personalization": [1, 2]}, "2 values for 3"),
+        (lambda: sp.csr_matrix(np.eye(3)), {"dangling": [0, -1, 2]}, "not negative"),
+    ],
+)
+def test_bad_arguments_are_input_errors(make: Any, kwargs: dict[str, Any], needle: str) -> None:
+    with pytest.raises(InputError, match=needle):
+        pagerank(make(), **kwargs)
+
+
+def test_no_convergence_says_how_to_fix() -> None:
+    matrix, _ = hollins()
+    with pytest.raises(InputError, match="raise max_iter or tol"):
+        pagerank(matrix, max_iter=3)
+    assert not compute_pagerank(matrix, max_iter=3).converged
+
+
+def test_build_graph_counts_and_orders() -> None:
+    graph = build_graph(
+        np.array([10, 20, 30, 40], dtype=np.int64), np.array([0, 0, 1, 3]), np.array([1, 2, 2, 0])
+    )
+    assert (graph.nodes, graph.edges) == (4, 4)
+    assert graph.out_degree.tolist() == [2, 1, 0, 1]
+    assert graph.in_degree.tolist() == [1, 1, 2, 0]
+    assert graph.adjacency.toarray()[0].tolist() == [0, 1, 1, 0]
+    with pytest.raises(InputError, match="node positions"):
+        build_graph(np.array([1], dtype=np.int64), np.array([0]), np.array([1]))
+
+
+def test_rating_scale_is_monotonic_and_anchored() -> None:
+    matrix = random_graph(2000, 20_000, seed=5)
+    scores = pagerank(matrix)
+    ratings = rating(scores)
+    order = np.argsort(scores, kind="stable")
+    assert np.all(np.diff(ratings[order]) >= 0)
+    assert ratings.max() == 100.0
+    assert np.all(ratings[scores <= scores.min() * (1 + 1e-9)] == 0.0)
+    assert sum(histogram(ratings)) == 2000
+    assert rating(np.full(4, 0.25)).tolist() == [0.0] * 4
+
+
+def test_trust_starts_at_the_seeds() -> None:
+    # 0 → 1 → 2, and 3 → 4 on its own: only 0's side is reachable from seed 0.
+    graph = build_graph(
+        np.arange(5, dtype=np.int64) + 100, np.array([0, 1, 3]), np.array([1, 2, 4])
+    )
+    trust = compute_trust(graph, [100, 999])
+    assert trust.seeds_used == 1
+    scores = trust.result.scores
+    assert scores[3] == scores[4] == 0.0 and scores[2] > 0
+    ratings = trust_rating(scores)
+    assert ratings[3] == 0.0 and ratings.max() == 100.0
+    assert has_trust_gap(80.0, 10.0) is True and has_trust_gap(50.0, 40.0) is False
+    assert has_trust_gap(50.0, None) is None
+    with pytest.raises(InputError, match="none of the trust seeds"):
+        compute_trust(graph, [999])
