@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from linkatlas.analyze import authority
 from linkatlas.extract.domains import DomainResolver
 from linkatlas.sources.sample_web import generate_sample_web
 from linkatlas.store.connection import open_store
@@ -42,8 +43,9 @@ def build_demo_store(
     months: int = MONTHS,
     progress: Progress | None = None,
 ) -> DemoStore:
-    """Generate ``months`` monthly crawls of the sample web into ``out`` and ingest each as
-    a snapshot named ``YYYY-MM`` into a new ``out/atlas.duckdb``."""
+    """Generate ``months`` monthly crawls of the sample web into ``out``, ingest each as a
+    snapshot named ``YYYY-MM`` into a new ``out/atlas.duckdb`` and rank it (UR, DR, and
+    trust seeded with the three most popular sites after the featured one)."""
     out.mkdir(parents=True, exist_ok=True)
     sites, pages_per_site = QUICK_SIZE if quick else FULL_SIZE
     db = out / "atlas.duckdb"
@@ -67,6 +69,9 @@ def build_demo_store(
                 con, [warc], resolver=resolver, snapshot=name, snapshot_date=day, progress=progress
             )
             stats.append(ingested)
+            # Trust seeds: the most popular sites after the featured one (never the farm).
+            seeds = summary.sites[1:4]
+            authority.rank(con, resolver=resolver, snapshot=name, seeds=seeds)
             featured = summary.featured_site
             pages += summary.pages
             warcs.append(warc)

@@ -267,6 +267,7 @@ def test_demo_quick_end_to_end(tmp_path: Path) -> None:
     assert profile["target"] == doc["featured_site"]
     assert profile["backlinks"] > 0 and profile["referring_domains"] >= 3
     assert len(doc["snapshots"]) == len(doc["history"]["items"]) == 3
+    assert all(point["dr"] is not None for point in doc["history"]["items"])
     assert doc["changes"]["to"] == doc["snapshots"][-1]
     assert doc["changes"]["new_total"] > 0 and doc["changes"]["lost_total"] > 0
     db = str(tmp_path / "demo" / "atlas.duckdb")

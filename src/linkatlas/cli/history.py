@@ -44,7 +44,7 @@ def show_history(report: HistoryReport) -> None:
                 "date",
                 "backlinks",
                 "referring domains",
-                "followed %",
+                "followed",
                 "DR",
                 "new",
                 "lost",

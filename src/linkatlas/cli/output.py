@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -57,7 +58,7 @@ def cell(value: Any) -> Text:
     if isinstance(value, datetime):
         return Text(value.strftime("%Y-%m-%d"))
     if isinstance(value, float):
-        return Text(f"{value:,.3f}")
+        return Text(f"{value:,.1f}" if value == 0 or abs(value) >= 1 else f"{value:.3g}")
     if isinstance(value, int):
         return Text(f"{value:,}")
     return Text(str(value))
@@ -67,19 +68,26 @@ def table(
     title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, caption: str | None = None
 ) -> Table:
     """A table of plain-text cells; columns holding only numbers are right-aligned."""
-    materialised = [list(row) for row in rows]
+    cells = [[cell(v) for v in row] for row in rows]
     result = Table(title=title, caption=caption, title_justify="left")
     for index, name in enumerate(columns):
-        values = [row[index] for row in materialised if row[index] is not None]
-        numeric = bool(values) and all(_is_number(v) for v in values)
-        result.add_column(name, justify="right" if numeric else "left", overflow="fold")
-    for row in materialised:
-        result.add_row(*(cell(v) for v in row))
+        texts = [row[index] for row in cells]
+        numeric = any(t.plain for t in texts) and all(_NUMBER.fullmatch(t.plain) for t in texts)
+        widest = max((len(t.plain) for t in texts), default=0)
+        result.add_column(
+            name,
+            justify="right" if numeric else "left",
+            overflow="fold",
+            min_width=widest if widest <= SHORT_CELL else None,
+        )
+    for row in cells:
+        result.add_row(*row)
     return result
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+SHORT_CELL = 12
+"""Columns whose cells are all this short (dates, counts, flags) keep their width."""
+_NUMBER = re.compile(r"|-?[\d,]+(\.\d+)?(e[-+]?\d+)?%?")
 
 
 def console() -> Console:
