@@ -220,8 +220,6 @@ LINKATLAS_VS_BS4 = {
     "formatting elements): one source tag, several <a> elements; libxml2 keeps one",
     "template": "<a href> inside <template>: inert in HTML5 (template content is a separate "
     "fragment, not in the document tree), so LinkAtlas skips it; libxml2 knows no <template>",
-    "valueless_href": "<a href> without a value: Lexbor reports it as None and LinkAtlas skips it "
-    "without counting a drop; libxml2 gives href=''",
     "other_kind_drops": "LinkAtlas drops of area/canonical/refresh links, counted in "
     "stats.dropped (which is not split by kind)",
     "after_html_end": "<a href> after </html>: HTML5 moves it into the body, BeautifulSoup's "
@@ -317,17 +315,13 @@ class CountReport:
                 self.diff_pages.setdefault(comparison, Counter())[category] += 1
 
 
-def lexbor_tree(text: str) -> tuple[Tree, int]:
-    """The ``<a href>`` elements LinkAtlas sees (template content is not in the tree), and how
-    many have a valueless ``href``."""
+def lexbor_tree(text: str) -> Tree:
+    """The ``<a href>`` elements LinkAtlas sees (template content is not in the tree); a
+    valueless ``href`` is the empty URL, as in LinkAtlas."""
     tree = Tree()
-    valueless = 0
     for node in LexborHTMLParser(text).css("a[href]"):
-        href = node.attributes.get("href")
-        if href is None:
-            valueless += 1
-        tree.hrefs[href or ""] += 1
-    return tree, valueless
+        tree.hrefs[node.attributes.get("href") or ""] += 1
+    return tree
 
 
 def bs4_tree(body: bytes) -> Tree:
@@ -447,7 +441,6 @@ class PageLinks:
     linkatlas_all: int
     """LinkAtlas kept ``a`` links plus every dropped href."""
     lexbor: Tree
-    valueless: int
     bs4: Tree
     lxml: Tree
     scrapy_kept: int
@@ -465,7 +458,7 @@ def page_links(page: BenchPage, resolver: DomainResolver) -> PageLinks:
     )
     kept_a = sum(1 for link in extracted.links if link.kind == "a")
     text, codec = decode_page(page.body, page.charset)
-    lexbor, valueless = lexbor_tree(text)
+    lexbor = lexbor_tree(text)
     response = scrapy_response(page)
     only_a = LinkExtractor(tags=("a",), unique=False)
     only_a_all = LinkExtractor(tags=("a",), unique=False, deny_extensions=())
@@ -473,7 +466,6 @@ def page_links(page: BenchPage, resolver: DomainResolver) -> PageLinks:
         kept_a=kept_a,
         linkatlas_all=kept_a + extracted.stats.links_dropped,
         lexbor=lexbor,
-        valueless=valueless,
         bs4=bs4_tree(page.body),
         lxml=lxml_tree(response.selector.root),
         scrapy_kept=len(only_a.extract_links(response)),
@@ -485,8 +477,7 @@ def page_links(page: BenchPage, resolver: DomainResolver) -> PageLinks:
 
 def diff_bs4(report: CountReport, links: PageLinks, url: str) -> None:
     """Every ``<a href>``: LinkAtlas kept + dropped against BeautifulSoup's ``find_all``."""
-    report.add("bs4", "valueless_href", -links.valueless, url)
-    unaccounted = links.linkatlas_all - (links.lexbor.total - links.valueless)
+    unaccounted = links.linkatlas_all - links.lexbor.total
     report.add("bs4", "other_kind_drops", unaccounted, url)
     tree_diff(
         report,
@@ -503,8 +494,6 @@ def diff_scrapy(report: CountReport, links: PageLinks, url: str) -> None:
     """Web links: LinkAtlas kept ``a`` against ``LinkExtractor(tags="a", unique=False)``."""
     verdicts = links.verdicts
     lexbor, lxml = links.lexbor.hrefs, links.lxml.hrefs
-    explained = -links.valueless * (verdicts.linkatlas("") is None)
-    report.add("scrapy", "valueless_href", explained, url)
     tree_diff(
         report,
         "scrapy",
@@ -514,7 +503,7 @@ def diff_scrapy(report: CountReport, links: PageLinks, url: str) -> None:
         weight_mine=lambda href: int(verdicts.linkatlas(href) is None),
         weight_theirs=lambda href: int(verdicts.scrapy(href) is None),
     )
-    explained += sum(n * (verdicts.linkatlas(h) is None) for h, n in (lexbor - lxml).items())
+    explained = sum(n * (verdicts.linkatlas(h) is None) for h, n in (lexbor - lxml).items())
     explained -= sum(n * (verdicts.scrapy(h) is None) for h, n in (lxml - lexbor).items())
     for href, both in (lexbor & lxml).items():
         explained += classify_filters(report, href, both, verdicts)
