@@ -32,6 +32,7 @@ from linkatlas.cli.options import (
     SnapshotOption,
     TargetArgument,
 )
+from linkatlas.cli.run import run_report
 from linkatlas.errors import InputError
 from linkatlas.export import disavow as disavow_file
 from linkatlas.extract.domains import DomainResolver
@@ -76,15 +77,11 @@ def anchors(
     json: JsonOption = False,
 ) -> None:
     """Anchor texts of a target by category (branded, exact, generic...), over-optimisation."""
-    with open_store(db) as con:
-        report = anchor_reports.anchors(
-            con, target, resolver=DomainResolver(), mode=mode, snapshot=snapshot,
-            brands=brand or (), keywords=keyword or (), limit=limit, threshold=threshold,
-        )  # fmt: skip
-    if json:
-        output.print_json(report)
-    else:
-        show_anchors(report)
+    run_report(
+        db, anchor_reports.anchors, target, json=json, show=show_anchors,
+        mode=mode, snapshot=snapshot, brands=brand or (), keywords=keyword or (), limit=limit,
+        threshold=threshold,
+    )  # fmt: skip
 
 
 def show_anchors(report: AnchorsReport) -> None:
@@ -147,15 +144,10 @@ def intersect(
     json: JsonOption = False,
 ) -> None:
     """Referring domains of at least --min competitors that do not link to --not TARGET."""
-    with open_store(db) as con:
-        report = opportunities.intersect(
-            con, competitors, resolver=DomainResolver(), target=not_, mode=mode,
-            snapshot=snapshot, min_competitors=min_, limit=limit,
-        )  # fmt: skip
-    if json:
-        output.print_json(report)
-    else:
-        show_intersect(report)
+    run_report(
+        db, opportunities.intersect, competitors, json=json, show=show_intersect,
+        target=not_, mode=mode, snapshot=snapshot, min_competitors=min_, limit=limit,
+    )  # fmt: skip
 
 
 def show_intersect(report: IntersectReport) -> None:
@@ -194,14 +186,10 @@ def broken(
     json: JsonOption = False,
 ) -> None:
     """Backlinks to pages that answered 4xx/5xx or redirect to one: links to reclaim."""
-    with open_store(db) as con:
-        report = opportunities.broken(
-            con, target, resolver=DomainResolver(), mode=mode, snapshot=snapshot, limit=limit
-        )
-    if json:
-        output.print_json(report)
-    else:
-        show_broken(report)
+    run_report(
+        db, opportunities.broken, target, json=json, show=show_broken,
+        mode=mode, snapshot=snapshot, limit=limit,
+    )  # fmt: skip
 
 
 def show_broken(report: BrokenReport) -> None:
@@ -236,14 +224,10 @@ def pages(
     json: JsonOption = False,
 ) -> None:
     """The target's pages by referring domains: which content earns links."""
-    with open_store(db) as con:
-        report = opportunities.pages(
-            con, target, resolver=DomainResolver(), mode=mode, snapshot=snapshot, limit=limit
-        )
-    if json:
-        output.print_json(report)
-    else:
-        show_pages(report)
+    run_report(
+        db, opportunities.pages, target, json=json, show=show_pages,
+        mode=mode, snapshot=snapshot, limit=limit,
+    )  # fmt: skip
 
 
 def show_pages(report: PagesReport) -> None:
@@ -269,14 +253,10 @@ def outlinks(
     json: JsonOption = False,
 ) -> None:
     """The sites a site links to, with followed and nofollow links."""
-    with open_store(db) as con:
-        report = opportunities.outlinks(
-            con, source, resolver=DomainResolver(), mode=mode, snapshot=snapshot, limit=limit
-        )
-    if json:
-        output.print_json(report)
-    else:
-        show_outlinks(report)
+    run_report(
+        db, opportunities.outlinks, source, json=json, show=show_outlinks,
+        mode=mode, snapshot=snapshot, limit=limit,
+    )  # fmt: skip
 
 
 def show_outlinks(report: OutlinksReport) -> None:
@@ -322,15 +302,10 @@ def risk(
 ) -> None:
     """Referring domains showing link-scheme signals (sitewide, reciprocal, link farm...),
     each with the pages that show it."""
-    with open_store(db) as con:
-        report = risk_reports.risk(
-            con, target, resolver=DomainResolver(), mode=mode, snapshot=snapshot,
-            brands=brand or (), keywords=keyword or (), limit=limit,
-        )  # fmt: skip
-    if json:
-        output.print_json(report)
-    else:
-        show_risk(report)
+    run_report(
+        db, risk_reports.risk, target, json=json, show=show_risk,
+        mode=mode, snapshot=snapshot, brands=brand or (), keywords=keyword or (), limit=limit,
+    )  # fmt: skip
 
 
 def show_risk(report: RiskReport) -> None:
