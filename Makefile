@@ -40,6 +40,7 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/pagerank.py
+	$(BIN)/python bench/queries.py
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache

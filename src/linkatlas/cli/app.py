@@ -16,7 +16,7 @@ try:  # typer vendors click in recent releases; older ones use click itself
 except ImportError:  # pragma: no cover - depends on the installed typer
     from click.exceptions import ClickException, NoArgsIsHelpError  # type: ignore[assignment]
 
-from linkatlas.cli import analysis, demo, extract, history, ingest, rank, reports
+from linkatlas.cli import analysis, demo, extract, history, ingest, maintenance, rank, reports
 from linkatlas.errors import LinkAtlasError
 
 app = typer.Typer(
@@ -33,6 +33,7 @@ history.register(app)
 analysis.register(app)
 rank.register(app)
 demo.register(app)
+maintenance.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -23,34 +23,46 @@ def history_rows(con: duckdb.DuckDBPyConnection, target: Target) -> list[tuple[A
     captured again in the later snapshot; otherwise it was not observed, not lost.
     """
     where, params = target_filter(target)
+    # One pass over the target's links gives every snapshot's referring domains with their
+    # counts; the links are read again only for the domains gone in the next snapshot, to see
+    # whether a page of theirs was captured there (few rows, so few page lookups).
     return con.execute(
         f"""WITH ord AS ({ORDERED_SNAPSHOTS}),
-            bl AS (
-                SELECT o.n, l.source_domain_id AS d, l.source_url_id AS u,
-                       {FOLLOWED} AS followed
-                FROM links l JOIN ord o USING (snapshot_id) WHERE {where}
+            per AS MATERIALIZED (
+                SELECT o.n, x.* FROM (
+                    SELECT l.snapshot_id, l.source_domain_id AS d, count(*) AS backlinks,
+                           count(*) FILTER (WHERE {FOLLOWED}) AS followed
+                    FROM links l WHERE {where}
+                    GROUP BY l.snapshot_id, l.source_domain_id
+                ) x JOIN ord o USING (snapshot_id)
             ),
-            rd AS (SELECT DISTINCT n, d FROM bl),
             counts AS (
-                SELECT n, count(*) AS backlinks, count(DISTINCT d) AS rd,
-                       count(*) FILTER (WHERE followed) AS followed
-                FROM bl GROUP BY n
+                SELECT n, sum(backlinks) AS backlinks, count(*) AS rd, sum(followed) AS followed
+                FROM per GROUP BY n
             ),
             gained AS (
-                SELECT a.n, count(*) AS c FROM rd a
-                WHERE NOT EXISTS (SELECT 1 FROM rd b WHERE b.n = a.n - 1 AND b.d = a.d)
+                SELECT a.n, count(*) AS c FROM per a
+                ANTI JOIN per b ON b.n = a.n - 1 AND b.d = a.d
                 GROUP BY a.n
             ),
-            recaptured AS (
-                SELECT DISTINCT x.n, x.d FROM bl x
-                JOIN ord o ON o.n = x.n + 1
-                JOIN pages p ON p.snapshot_id = o.snapshot_id AND p.url_id = x.u
+            gone AS MATERIALIZED (
+                SELECT a.n, a.snapshot_id, a.d FROM per a
+                ANTI JOIN per b ON b.n = a.n + 1 AND b.d = a.d
+                WHERE a.n < (SELECT max(n) FROM ord)
+            ),
+            gone_pages AS (
+                SELECT DISTINCT l.snapshot_id, l.source_domain_id AS d, l.source_url_id AS u
+                FROM links l
+                SEMI JOIN gone g ON g.snapshot_id = l.snapshot_id AND g.d = l.source_domain_id
+                WHERE {where}
             ),
             lost AS (
-                SELECT a.n + 1 AS n, count(*) AS c FROM rd a
-                SEMI JOIN recaptured r ON r.n = a.n AND r.d = a.d
-                WHERE NOT EXISTS (SELECT 1 FROM rd b WHERE b.n = a.n + 1 AND b.d = a.d)
-                GROUP BY a.n
+                SELECT r.n + 1 AS n, count(*) AS c FROM (
+                    SELECT DISTINCT o.n, x.d FROM gone_pages x
+                    JOIN ord o ON o.snapshot_id = x.snapshot_id
+                    JOIN ord next ON next.n = o.n + 1
+                    JOIN pages p ON p.snapshot_id = next.snapshot_id AND p.url_id = x.u
+                ) r GROUP BY r.n
             )
             SELECT o.name, o.date, coalesce(c.backlinks, 0), coalesce(c.rd, 0),
                    coalesce(c.followed, 0), coalesce(g.c, 0), coalesce(lo.c, 0), o.snapshot_id
@@ -75,23 +87,29 @@ def change_rows(
     """
     where_a, params = target_filter(target, "a")
     where_b, _ = target_filter(target, "b")
+    # One full join of the two snapshots' backlinks by link id (unique in a snapshot) finds
+    # all three kinds of change.
     return con.execute(
-        f"""WITH a AS (SELECT a.* FROM links a WHERE a.snapshot_id = $before AND {where_a}),
-                 b AS (SELECT b.* FROM links b WHERE b.snapshot_id = $after AND {where_b}),
-            changed AS (
-                SELECT 'new' AS change, b.source_url_id, b.target_url_id, b.anchor,
-                       b.source_domain_id, b.ordinal
-                FROM b ANTI JOIN a USING (link_id)
-                UNION ALL
-                SELECT 'gone', a.source_url_id, a.target_url_id, a.anchor, a.source_domain_id,
-                       a.ordinal
-                FROM a ANTI JOIN b USING (link_id)
-                UNION ALL
-                SELECT 'unfollowed', a.source_url_id, a.target_url_id, b.anchor,
-                       a.source_domain_id, a.ordinal
-                FROM a JOIN b USING (link_id)
-                WHERE NOT (a.nofollow OR a.sponsored OR a.ugc)
-                  AND (b.nofollow OR b.sponsored OR b.ugc)
+        f"""WITH a AS (
+                SELECT a.link_id, a.source_url_id, a.target_url_id, a.anchor, a.ordinal,
+                       NOT (a.nofollow OR a.sponsored OR a.ugc) AS followed
+                FROM links a WHERE a.snapshot_id = $before AND {where_a}
+            ),
+            b AS (
+                SELECT b.link_id, b.source_url_id, b.target_url_id, b.anchor, b.ordinal,
+                       NOT (b.nofollow OR b.sponsored OR b.ugc) AS followed
+                FROM links b WHERE b.snapshot_id = $after AND {where_b}
+            ),
+            changed AS MATERIALIZED (
+                SELECT CASE WHEN a.link_id IS NULL THEN 'new'
+                            WHEN b.link_id IS NULL THEN 'gone'
+                            ELSE 'unfollowed' END AS change,
+                       coalesce(a.source_url_id, b.source_url_id) AS source_url_id,
+                       coalesce(a.target_url_id, b.target_url_id) AS target_url_id,
+                       coalesce(b.anchor, a.anchor) AS anchor,
+                       coalesce(a.ordinal, b.ordinal) AS ordinal
+                FROM a FULL JOIN b ON b.link_id = a.link_id
+                WHERE a.link_id IS NULL OR b.link_id IS NULL OR (a.followed AND NOT b.followed)
             )
             SELECT c.change, su.url, tu.url, c.anchor, p.status
             FROM changed c

@@ -421,11 +421,10 @@ def refdomain_counts(
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    rows = _rows(
-        con,
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
-        [table],
-    )
+    try:  # pragma_table_info answers in a fraction of information_schema's time
+        rows = _rows(con, "SELECT name FROM pragma_table_info(?)", [table])
+    except duckdb.CatalogException:  # no such table
+        return set()
     return {str(r[0]) for r in rows}
 
 
@@ -442,10 +441,12 @@ def _scores(
     if not ids or not {key, score} <= columns:
         return {}
     by_snapshot = "AND snapshot_id = $sid" if "snapshot_id" in columns else ""
+    # One id (a report's own target): a comparison with a constant, which zone maps prune.
+    wanted = f"{key} = $ids[1]" if len(ids) == 1 else f"{key} IN (SELECT unnest($ids))"
     rows = _rows(
         con,
         f"""SELECT {key}, max({score}) FROM {table}
-            WHERE {key} IN (SELECT unnest($ids)) {by_snapshot} GROUP BY {key}""",
+            WHERE {wanted} {by_snapshot} GROUP BY {key}""",
         {"ids": list(ids), "sid": snapshot_id} if by_snapshot else {"ids": list(ids)},
     )
     return {int(r[0]): float(r[1]) for r in rows if r[1] is not None}

@@ -145,6 +145,27 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        3,
+        "store_layout: how much of links is clustered by target (linkatlas.store.layout); "
+        "an index of urls by url_id",
+        (
+            # One row per clustered table: its sort key, the rows clustered, and the rowid of
+            # the last of them (rows after it are the unclustered tail ingest appended).
+            """CREATE TABLE store_layout (
+                table_name VARCHAR NOT NULL,
+                sort_key VARCHAR NOT NULL,
+                clustered_rows BIGINT NOT NULL,
+                last_rowid BIGINT NOT NULL,
+                clustered_at TIMESTAMP NOT NULL,
+                seconds DOUBLE NOT NULL
+            )""",
+            # Reports show the URLs of a few links (the changed ones, the top pages): a join
+            # with urls on 50 ids or fewer is then an index lookup (DuckDB pushes the ids
+            # into the scan) instead of a scan of every URL.
+            "CREATE INDEX urls_url_id ON urls (url_id)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
