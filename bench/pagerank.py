@@ -15,7 +15,12 @@ dangling mass spread uniformly, tolerance ``--tol`` on the L1 change (networkx's
 per node: it gets ``tol / n``; igraph's PRPACK has a fixed 1e-10 and no setting).
 
 Timed: the PageRank call only, each library given the graph in its own structure, built
-beforehand (LinkAtlas: a CSR matrix, so its time includes the transpose to CSC). networkx
+beforehand (LinkAtlas: a CSR matrix, so its time includes the transpose to CSC). Besides
+``linkatlas.pagerank`` (Gauss-Seidel sweeps with quadratic extrapolation), three LinkAtlas
+baselines run in the same process: the same core with power steps (extrapolated, then
+plain: the documented criterion step for step), and the previous core's method, scipy's
+``csr_matvec`` on row blocks over 2 threads, rebuilt here. "passes" are passes over the
+links: power steps and sweeps, each reading every link once. networkx
 runs once (it is slow); the others ``--repeat`` times, after a warm-up, and the median is
 reported. Memory: tracemalloc's peak during LinkAtlas's call, against the CSR bytes.
 
@@ -29,6 +34,7 @@ in a child process: wall time and peak RSS.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -39,13 +45,15 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from linkatlas.rank.pagerank import compute_pagerank, transition_matrix
+from linkatlas.rank import pagerank as pagerank_core
+from linkatlas.rank.pagerank import Method, compute_pagerank, transition_matrix
 
 Scores = np.ndarray
 
@@ -94,9 +102,56 @@ def generate_links(nodes: int, draws: int, seed: int) -> tuple[np.ndarray, np.nd
 # -- contenders ------------------------------------------------------------------------------
 
 
-def run_linkatlas(matrix: sp.csr_matrix, tol: float) -> tuple[Scores, int]:
-    result = compute_pagerank(matrix, tol=tol)
+def run_linkatlas(
+    matrix: sp.csr_matrix, tol: float, method: Method = "gauss-seidel", extrapolate: bool = True
+) -> tuple[Scores, int]:
+    result = compute_pagerank(matrix, tol=tol, method=method, extrapolate=extrapolate)
     return result.scores, result.iterations
+
+
+def link_setup(matrix: sp.csr_matrix) -> None:
+    """What LinkAtlas does before its first pass: transpose (counting sort), out-degrees."""
+    pool = pagerank_core._Pool(pagerank_core._thread_count(None, matrix.nnz))
+    try:
+        pagerank_core._links(matrix, pagerank_core._kernels(), pool)
+    finally:
+        pool.close()
+
+
+def scipy_power(matrix: sp.csr_matrix, tol: float, threads: int = 2) -> tuple[Scores, int]:
+    """The previous core's method: power iteration on the CSR of d·Pᵀ with scipy's kernel.
+
+    Rows split by non-zeros over ``threads``; each thread fills its slice of the result with
+    the teleport term and lets ``csr_matvec`` (which releases the GIL) add its rows' products.
+    """
+    from scipy.sparse._sparsetools import csr_matvec
+
+    d, n = 0.85, matrix.shape[0]
+    scaled, dangling = transition_matrix(matrix, d)
+    indptr = scaled.indptr
+    cuts = np.searchsorted(indptr, np.linspace(0, scaled.nnz, threads + 1)[1:-1])
+    blocks = []
+    for lo, hi in itertools.pairwise([0, *(int(c) for c in cuts), n]):
+        a, b = int(indptr[lo]), int(indptr[hi])
+        rows = (indptr[lo : hi + 1] - a, scaled.indices[a:b], scaled.data[a:b])
+        blocks.append((lo, hi, rows))
+    x, y = np.full(n, 1.0 / n), np.empty(n)
+
+    def multiply(x: Scores, y: Scores, lo: int, hi: int, rows: Any, base: float) -> float:
+        part = y[lo:hi]
+        part.fill(base)
+        csr_matvec(hi - lo, n, *rows, x, part)
+        return float(np.abs(part - x[lo:hi]).sum())
+
+    with ThreadPoolExecutor(threads) as pool:
+        for iteration in range(1, 10_000):
+            base = ((1 - d) + d * x[dangling].sum()) / n
+            jobs = [pool.submit(multiply, x, y, *block, base) for block in blocks]
+            delta = sum(job.result() for job in jobs)
+            x, y = y, x
+            if delta < tol:
+                return x, iteration
+    raise RuntimeError("scipy power iteration did not converge")
 
 
 def prepare_igraph(matrix: sp.csr_matrix, tol: float) -> Callable[[], Scores] | None:
@@ -198,9 +253,14 @@ def read_bandwidth(threads: int = 2, megabytes: int = 512) -> float:
 
 
 def iteration_bytes(matrix: sp.csr_matrix) -> int:
-    """Bytes one iteration must move at least: the matrix once, x read, y written."""
+    """Bytes one LinkAtlas step must move at least on an unweighted graph.
+
+    The link structure once (column indices and pointers; no values: every weight is 1),
+    x, z = d·x/out-degree, the out-degree factors and the dangling flags read, y and the
+    next z written.
+    """
     n = matrix.shape[0]
-    return matrix.nnz * (8 + matrix.indices.itemsize) + (n + 1) * matrix.indices.itemsize + 16 * n
+    return matrix.nnz * matrix.indices.itemsize + (n + 1) * matrix.indices.itemsize + 41 * n
 
 
 def csr_bytes(matrix: sp.csr_matrix) -> int:
@@ -218,6 +278,24 @@ def peak_memory(matrix: sp.csr_matrix, tol: float) -> int:
     return int(peak)
 
 
+def timed_rounds(runs: dict[str, Callable[[], Any]], repeat: int) -> dict[str, tuple[float, Any]]:
+    """Median seconds of each run over ``repeat`` rounds, after one warm-up run of each.
+
+    Every round runs every contender once (the order rotating from round to round), so a
+    load that comes and goes on the machine falls on all of them alike.
+    """
+    results = {name: run() for name, run in runs.items()}
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    names = list(runs)
+    for round_ in range(repeat):
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            began = time.perf_counter()
+            runs[name]()
+            times[name].append(time.perf_counter() - began)
+    return {name: (statistics.median(times[name]), results[name]) for name in runs}
+
+
 def bench_core(args: argparse.Namespace) -> dict[str, Any]:
     began = time.perf_counter()
     matrix = generate_graph(args.nodes, args.edges, args.seed)
@@ -225,14 +303,18 @@ def bench_core(args: argparse.Namespace) -> dict[str, Any]:
     dangling = int((np.diff(matrix.indptr) == 0).sum())
     log(f"graph: {n:,} nodes, {matrix.nnz:,} edges, {dangling:,} dangling "
         f"({time.perf_counter() - began:.1f} s to generate)")  # fmt: skip
-    setup, _ = timed(lambda: transition_matrix(matrix, 0.85), args.repeat)
-    seconds, (ours, iterations) = timed(lambda: run_linkatlas(matrix, args.tol), args.repeat)
-    per_iteration = (seconds - setup) / iterations
-    bandwidth = read_bandwidth()
-    bound = iteration_bytes(matrix) / (bandwidth * 1e9)
-    rows = [{"contender": "linkatlas", "seconds": seconds, "max_abs_diff": 0.0, "runs": args.repeat,
-             "what": f"linkatlas.pagerank, {iterations} iterations"}]  # fmt: skip
-    log(f"linkatlas: {seconds:.3f} s, {iterations} iterations, {per_iteration * 1e3:.1f} ms each")
+    exact = compute_pagerank(matrix, tol=1e-14, max_iter=10_000).scores
+    contenders: dict[str, tuple[Callable[[], Any], str]] = {
+        "linkatlas": (lambda: run_linkatlas(matrix, args.tol),
+                      "linkatlas.pagerank: steps, then Gauss-Seidel sweeps, extrapolated"),
+        "linkatlas power": (lambda: run_linkatlas(matrix, args.tol, "power"),
+                            "same core, method='power': power steps, extrapolated"),
+        "linkatlas plain": (lambda: run_linkatlas(matrix, args.tol, "power", extrapolate=False),
+                            "same core, plain power iteration"),
+        "scipy power (previous core)": (lambda: scipy_power(matrix, args.tol),
+                                        "scipy csr_matvec, 2 threads: the previous core's method"),
+    }  # fmt: skip
+    slow: dict[str, tuple[Callable[[], Any], str]] = {}
     for name, (prepare, what) in PEERS.items():
         if name in args.skip:
             continue
@@ -241,13 +323,31 @@ def bench_core(args: argparse.Namespace) -> dict[str, Any]:
         if run is None:
             log(f"{name}: not installed (pip install -e '.[bench]'), skipped")
             continue
-        repeat = 1 if name == "networkx" else args.repeat
-        peer_seconds, theirs = timed(run, repeat)
-        difference = float(np.abs(theirs - ours).max())
-        rows.append({"contender": name, "seconds": peer_seconds, "max_abs_diff": difference,
-                     "runs": repeat, "what": what})  # fmt: skip
-        log(f"{name}: {peer_seconds:.3f} s, max |Δ| {difference:.2e}")
-        del run
+        (slow if name == "networkx" else contenders)[name] = (run, what)
+    runs = {name: run for name, (run, _) in contenders.items() if name not in args.skip}
+    log(f"timing {', '.join(runs)}: {args.repeat} interleaved rounds")
+    measured = timed_rounds({**runs, "setup": lambda: link_setup(matrix)}, args.repeat)
+    for name, (run, _) in slow.items():
+        log(f"{name}: one run")
+        measured[name] = timed(run, 1)
+    setup = measured.pop("setup")[0]
+    seconds, (ours, iterations) = measured["linkatlas"]
+    rows = []
+    for name, (peer_seconds, result) in measured.items():
+        scores, steps = result if isinstance(result, tuple) else (result, None)
+        what = contenders[name][1] if name in contenders else slow[name][1]
+        rows.append({
+            "contender": name,
+            "seconds": peer_seconds,
+            "max_abs_diff": float(np.abs(scores - ours).max()),
+            "l1_to_exact": float(np.abs(scores - exact).sum()),
+            "runs": 1 if name in slow else args.repeat,
+            "what": what if steps is None else f"{what}, {steps} passes",
+        })  # fmt: skip
+        log(f"{name}: {peer_seconds:.3f} s, L1 to exact {rows[-1]['l1_to_exact']:.1e}")
+    per_iteration = (seconds - setup) / iterations
+    bandwidth = read_bandwidth()
+    bound = iteration_bytes(matrix) / (bandwidth * 1e9)
     return {
         "nodes": n,
         "edges": int(matrix.nnz),
@@ -392,19 +492,21 @@ def print_table(core: dict[str, Any]) -> None:
         f"\n{core['nodes']:,} nodes, {core['edges']:,} edges, tol {core['tol']:g}, "
         f"{core['iterations']} iterations, {os.cpu_count()} cores"
     )
-    print("| contender | seconds (median) | LinkAtlas faster by | max abs diff | what |")
-    print("|---|---:|---:|---:|---|")
+    print(
+        "| contender | seconds (median) | LinkAtlas faster by | max abs diff | L1 to exact | what |"
+    )
+    print("|---|---:|---:|---:|---:|---|")
     for row in core["contenders"]:
         ratio = row["seconds"] / ours
-        cells = (row["contender"], f"{row['seconds']:.3f}", f"{ratio:.1f}x",
-                 f"{row['max_abs_diff']:.1e}", row["what"])  # fmt: skip
+        diffs = f"{row['max_abs_diff']:.1e}", f"{row['l1_to_exact']:.1e}"
+        cells = (row["contender"], f"{row['seconds']:.3f}", f"{ratio:.1f}x", *diffs, row["what"])
         print("| " + " | ".join(cells) + " |")
     bound = core["bound_ms_per_iteration"]
     bandwidth = core["read_bandwidth_gb_s"]
     print(
-        f"\nper iteration: {core['ms_per_iteration']:.1f} ms; memory-bandwidth bound "
+        f"\nper pass over the links: {core['ms_per_iteration']:.1f} ms; memory-bandwidth bound "
         f"{bound:.1f} ms ({bandwidth:.1f} GB/s read, 2 threads); "
-        f"setup (transpose, scaling) {core['setup_seconds'] * 1e3:.0f} ms"
+        f"setup (transpose, out-degrees) {core['setup_seconds'] * 1e3:.0f} ms"
     )
     peak, matrix = core["peak_bytes"], core["csr_bytes"]
     print(

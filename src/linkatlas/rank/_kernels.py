@@ -1,0 +1,264 @@
+"""Compiled loops of the PageRank core (numba; imported on the first PageRank call).
+
+Every loop walks whole *chunks* of ``chunk`` rows and leaves its sums per chunk in
+``partials``: the caller adds them up in chunk order, so the results do not depend on how the
+chunks are shared among threads. The functions release the GIL (``nogil``), so threads run
+them side by side. Index arrays come as unsigned views (positions are never negative: numba
+then needs no wrap-around test per access); the bounds are checked once, by ``count_out``
+or ``count_columns``, before any loop trusts them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+Array = Any  # numba compiles for the array types it is given; mypy sees the callers' types
+
+
+@njit(nogil=True, cache=True)
+def count_out(
+    n: int, sources: Array, data: Array, weighted: bool, first: int, last: int, out: Array
+) -> bool:
+    """``out[i] +=`` the weight (1 unless ``weighted``) of links ``first..last-1`` from ``i``.
+
+    False for a source not in range (then ``out`` is incomplete).
+    """
+    for k in range(first, last):
+        i = sources[k]
+        if i < 0 or i >= n:
+            return False
+        out[i] += data[k] if weighted else 1.0
+    return True
+
+
+@njit(nogil=True, cache=True)
+def count_columns(n: int, indices: Array, first: int, last: int, counts: Array) -> bool:
+    """``counts[j] +=`` the entries of column j among ``first..last-1``; False if not in range."""
+    for k in range(first, last):
+        j = indices[k]
+        if j < 0 or j >= n:
+            return False
+        counts[j] += 1
+    return True
+
+
+@njit(nogil=True, cache=True)
+def scatter_rows(
+    indptr: Array,
+    indices: Array,
+    data: Array,
+    weighted: bool,
+    lo: int,
+    hi: int,
+    fill: Array,
+    out_indices: Array,
+    out_data: Array,
+    out_weight: Array,
+) -> None:
+    """Rows ``lo..hi-1`` of a CSR into CSC slots (``fill[j]``: column j's next free slot).
+
+    The second pass of a counting sort: a column's entries land in row order, as scipy's
+    ``tocsc`` puts them. Also each row's total weight into ``out_weight``.
+    """
+    for i in range(lo, hi):
+        total = 0.0
+        for k in range(indptr[i], indptr[i + 1]):
+            j = indices[k]
+            slot = fill[j]
+            out_indices[slot] = i
+            if weighted:
+                out_data[slot] = data[k]
+                total += data[k]
+            else:
+                total += 1.0
+            fill[j] = slot + 1
+        out_weight[i] = total
+
+
+@njit(nogil=True, cache=True)
+def step(
+    first: int,
+    last: int,
+    chunk: int,
+    n: int,
+    indptr: Array,
+    indices: Array,
+    data: Array,
+    weighted: bool,
+    z: Array,
+    x: Array,
+    y: Array,
+    z_next: Array,
+    factor: Array,
+    dangling: Array,
+    scale: float,
+    mode: int,
+    a: float,
+    b: float,
+    teleport: Array,
+    spill: Array,
+    partials: Array,
+) -> None:
+    """One power step from ``scale·x`` over chunks ``first..last-1``: ``y = scale·Wᵀz + base``.
+
+    ``z = factor·x`` (``factor = damping / out-weight``, 0 for a dangling node), so the sum
+    over the in-links of j is ``d · Σ_i P_ij x_i``; ``z_next = factor·y``. ``base`` (teleport
+    and dangling mass): ``a`` (mode 0), ``a·teleport_j`` (mode 1) or ``a·teleport_j +
+    b·spill_j`` (mode 2). Partials per chunk: L1 change ``Σ|y - scale·x|``, the dangling
+    nodes' mass, ``Σ y``.
+    """
+    one = np.uint64(1)
+    for c in range(first, last):
+        lo = c * chunk
+        hi = min(lo + chunk, n)
+        delta = 0.0
+        mass = 0.0
+        total = 0.0
+        for t in range(hi - lo):
+            j = np.uint64(lo + t)
+            acc = 0.0
+            if weighted:
+                for k in range(indptr[j], indptr[j + one]):
+                    acc += data[k] * z[indices[k]]
+            else:
+                for k in range(indptr[j], indptr[j + one]):
+                    acc += z[indices[k]]
+            acc *= scale
+            if mode == 0:
+                v = acc + a
+            elif mode == 1:
+                v = acc + a * teleport[j]
+            else:
+                v = acc + a * teleport[j] + b * spill[j]
+            y[j] = v
+            delta += abs(v - x[j] * scale)
+            total += v
+            z_next[j] = v * factor[j]
+            if dangling[j]:
+                mass += v
+        partials[c, 0] = delta
+        partials[c, 1] = mass
+        partials[c, 2] = total
+
+
+@njit(nogil=True, cache=True)
+def sweep(
+    first: int,
+    last: int,
+    chunk: int,
+    n: int,
+    indptr: Array,
+    indices: Array,
+    data: Array,
+    weighted: bool,
+    z: Array,
+    y_old: Array,
+    y: Array,
+    factor: Array,
+    dangling: Array,
+    mode: int,
+    b: float,
+    teleport: Array,
+    partials: Array,
+) -> None:
+    """A backward Gauss-Seidel sweep of ``y = d·Pᵀy + b`` over chunks ``first..last-1``.
+
+    Rows from last to first: ``y_j = Σ_{i → j} z_i + base_j`` (``b``, mode 0; ``b·teleport_j``,
+    mode 1), then ``z_j = factor_j · y_j`` at once, so the rows after it in the sweep read
+    the new value. ``z`` is this block's own copy. Partials per chunk: ``Σ|y - y_old|``, the
+    dangling nodes' mass, ``Σ y``.
+    """
+    one = np.uint64(1)
+    for c in range(last - 1, first - 1, -1):
+        lo = c * chunk
+        hi = min(lo + chunk, n)
+        change = 0.0
+        mass = 0.0
+        total = 0.0
+        for t in range(hi - lo):
+            j = np.uint64(hi - 1 - t)
+            acc = 0.0
+            if weighted:
+                for k in range(indptr[j], indptr[j + one]):
+                    acc += data[k] * z[indices[k]]
+            else:
+                for k in range(indptr[j], indptr[j + one]):
+                    acc += z[indices[k]]
+            v = acc + b if mode == 0 else acc + b * teleport[j]
+            y[j] = v
+            change += abs(v - y_old[j])
+            total += v
+            z[j] = v * factor[j]
+            if dangling[j]:
+                mass += v
+        partials[c, 0] = change
+        partials[c, 1] = mass
+        partials[c, 2] = total
+
+
+@njit(nogil=True, cache=True)
+def gram(
+    first: int, last: int, chunk: int, n: int, x0: Array, x1: Array, x2: Array, x3: Array,
+    partials: Array,
+) -> None:  # fmt: skip
+    """Dot products of ``y_i = x_i - x0``: y1·y1, y1·y2, y2·y2, y1·y3, y2·y3 (per chunk)."""
+    for c in range(first, last):
+        lo = c * chunk
+        hi = min(lo + chunk, n)
+        s11 = s12 = s22 = s13 = s23 = 0.0
+        for t in range(hi - lo):
+            j = np.uint64(lo + t)
+            base = x0[j]
+            y1 = x1[j] - base
+            y2 = x2[j] - base
+            y3 = x3[j] - base
+            s11 += y1 * y1
+            s12 += y1 * y2
+            s22 += y2 * y2
+            s13 += y1 * y3
+            s23 += y2 * y3
+        partials[c, 0] = s11
+        partials[c, 1] = s12
+        partials[c, 2] = s22
+        partials[c, 3] = s13
+        partials[c, 4] = s23
+
+
+@njit(nogil=True, cache=True)
+def combine(
+    first: int,
+    last: int,
+    chunk: int,
+    n: int,
+    x1: Array,
+    x2: Array,
+    x3: Array,
+    b1: float,
+    b2: float,
+    b3: float,
+    out: Array,
+    z: Array,
+    factor: Array,
+    dangling: Array,
+    partials: Array,
+) -> None:
+    """``out = b1·x1 + b2·x2 + b3·x3`` and ``z = factor·out``; partials: dangling mass, Σ out."""
+    for c in range(first, last):
+        lo = c * chunk
+        hi = min(lo + chunk, n)
+        mass = 0.0
+        total = 0.0
+        for t in range(hi - lo):
+            j = np.uint64(lo + t)
+            v = b1 * x1[j] + b2 * x2[j] + b3 * x3[j]
+            out[j] = v
+            z[j] = v * factor[j]
+            total += v
+            if dangling[j]:
+                mass += v
+        partials[c, 0] = 0.0
+        partials[c, 1] = mass
+        partials[c, 2] = total
