@@ -53,7 +53,7 @@ from linkatlas.analyze.reports import (
     CategoryCount,
     ExactMatchDomain,
 )
-from linkatlas.analyze.targets import parse_target
+from linkatlas.analyze.targets import report_scope
 from linkatlas.errors import InputError
 from linkatlas.extract.domains import DomainResolver
 from linkatlas.store import queries, report_queries
@@ -298,8 +298,8 @@ def anchors(
     """Every distinct anchor of the target's backlinks, by category, and over-optimisation."""
     if not 0.0 <= threshold <= 1.0:
         raise InputError(f"threshold {threshold} is not a share: give a number from 0 to 1")
-    parsed = parse_target(target, mode, resolver)
-    scope = report_queries.backlink_scope(con, parsed, snapshot)
+    scope = report_scope(con, target, mode, snapshot, resolver)
+    parsed = scope.target
     default_brand = brand_from_domain(parsed.domain)
     brand_terms = list(brands) or ([default_brand] if default_brand else [])
     rules = anchor_rules(brand_terms, keywords)

@@ -15,19 +15,9 @@ from linkatlas.analyze.reports import (
     RefDomain,
     RefDomainsReport,
 )
-from linkatlas.analyze.targets import parse_target, row_limit
+from linkatlas.analyze.targets import report_scope, row_limit
 from linkatlas.extract.domains import DomainResolver
-from linkatlas.store import queries, report_queries, scores
-
-
-def _scope(
-    con: duckdb.DuckDBPyConnection,
-    target: str,
-    mode: str,
-    snapshot: str | None,
-    resolver: DomainResolver,
-) -> report_queries.Scope:
-    return report_queries.backlink_scope(con, parse_target(target, mode, resolver), snapshot)
+from linkatlas.store import queries, scores
 
 
 def backlinks(
@@ -40,7 +30,7 @@ def backlinks(
     limit: int = 100,
 ) -> BacklinksReport:
     """Every backlink of the target in a snapshot (one row per link occurrence)."""
-    scope = _scope(con, target, mode, snapshot, resolver)
+    scope = report_scope(con, target, mode, snapshot, resolver)
     parsed, snap, where, params = scope.target, scope.snapshot, scope.where, scope.params
     total = int(queries.count_summary(con, where, params)[0])
     rows = queries.backlink_rows(con, where, params, limit=row_limit(limit))
@@ -88,7 +78,7 @@ def refdomains(
     limit: int = 100,
 ) -> RefDomainsReport:
     """The referring domains of the target, by backlinks."""
-    scope = _scope(con, target, mode, snapshot, resolver)
+    scope = report_scope(con, target, mode, snapshot, resolver)
     parsed, snap, where, params = scope.target, scope.snapshot, scope.where, scope.params
     return RefDomainsReport(
         target=parsed.text,
@@ -111,7 +101,7 @@ def profile(
     top: int = 10,
 ) -> ProfileReport:
     """The KPIs of a target: counts by link type, top anchors, domains and pages."""
-    scope = _scope(con, target, mode, snapshot, resolver)
+    scope = report_scope(con, target, mode, snapshot, resolver)
     parsed, snap, where, params = scope.target, scope.snapshot, scope.where, scope.params
     total, rd, pages, followed, nofollow, sponsored, ugc, image = queries.count_summary(
         con, where, params

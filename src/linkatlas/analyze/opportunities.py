@@ -33,7 +33,7 @@ from linkatlas.analyze.reports import (
     PagesReport,
     Target,
 )
-from linkatlas.analyze.targets import parse_target, row_limit
+from linkatlas.analyze.targets import parse_target, report_scope, row_limit
 from linkatlas.errors import InputError
 from linkatlas.extract.domains import DomainResolver
 from linkatlas.ids import stable_id
@@ -180,8 +180,8 @@ def broken(
     limit: int = 100,
 ) -> BrokenReport:
     """Backlinks to target URLs that answered 4xx/5xx or redirect to one."""
-    parsed = parse_target(target, mode, resolver)
-    scope = report_queries.backlink_scope(con, parsed, snapshot)
+    scope = report_scope(con, target, mode, snapshot, resolver)
+    parsed = scope.target
     linked = report_queries.linked_url_ids(con, scope.where, scope.params)
     captures = _captures_along_chains(con, linked, scope.snapshot)
     outcome: dict[int, tuple[int, int, int]] = {}
@@ -236,8 +236,8 @@ def pages(
     limit: int = 100,
 ) -> PagesReport:
     """The target's pages by referring domains: which content earns links."""
-    parsed = parse_target(target, mode, resolver)
-    scope = report_queries.backlink_scope(con, parsed, snapshot)
+    scope = report_scope(con, target, mode, snapshot, resolver)
+    parsed = scope.target
     total, rows = report_queries.page_rows(con, scope.where, scope.params, limit=row_limit(limit))
     ratings = report_queries.url_ratings(con, [r[1] for r in rows], scope.snapshot.snapshot_id)
     return PagesReport(

@@ -55,7 +55,7 @@ from linkatlas.analyze.reports import (
     RiskSignal,
     RiskSignalName,
 )
-from linkatlas.analyze.targets import parse_target, row_limit
+from linkatlas.analyze.targets import report_scope, row_limit
 from linkatlas.extract.domains import DomainResolver
 from linkatlas.rank.scale import TRUST_GAP, has_trust_gap
 from linkatlas.store import report_queries, risk_queries
@@ -595,8 +595,8 @@ def risk(
     limit: int = 100,
 ) -> RiskReport:
     """The target's referring domains showing link-scheme signals, with the URLs behind each."""
-    parsed = parse_target(target, mode, resolver)
-    scope = report_queries.backlink_scope(con, parsed, snapshot)
+    scope = report_scope(con, target, mode, snapshot, resolver)
+    parsed = scope.target
     found = assess(con, scope, brands=brands, keywords=keywords)
     rows = row_limit(limit)
     return RiskReport(

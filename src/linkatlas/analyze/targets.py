@@ -7,10 +7,13 @@ starts with the given one. Without a scheme, ``exact`` and ``prefix`` match both
 
 from __future__ import annotations
 
+import duckdb
+
 from linkatlas.analyze.reports import TARGET_MODES, Target
 from linkatlas.errors import BadTargetError
 from linkatlas.extract.domains import DomainResolver
 from linkatlas.extract.urls import host_of, normalize_url
+from linkatlas.store import report_queries
 
 SCHEMES = ("https://", "http://")
 
@@ -52,3 +55,15 @@ def _strip_scheme(url: str) -> str:
 def row_limit(limit: int) -> int | None:
     """The rows a report lists: ``--limit 0`` (or less) means all of them."""
     return None if limit <= 0 else limit
+
+
+def report_scope(
+    con: duckdb.DuckDBPyConnection,
+    target: str,
+    mode: str,
+    snapshot: str | None,
+    resolver: DomainResolver,
+) -> report_queries.Scope:
+    """The parsed target, its snapshot and the condition selecting its backlinks: the start
+    of every backlink report."""
+    return report_queries.backlink_scope(con, parse_target(target, mode, resolver), snapshot)
