@@ -71,6 +71,41 @@ def test_image_links_take_alt_and_empty_anchors_fall_back_to_title() -> None:
     ]
 
 
+def test_image_flags_reach_every_enclosing_link_and_the_first_non_empty_alt_wins() -> None:
+    html = (
+        # HTML5 keeps an <a> opened inside a table cell nested in the outer one.
+        '<a href="/outer"><table><tr><td><a href="/inner"><img alt="in"></a></td></tr></table></a>'
+        '<a href="/two"><img alt=""><img alt="  second  one "></a>'
+        '<a href="/deep"><span><picture><img alt="p"></picture></span> </a>'
+        '<a href="/none"><img></a><a href="/text">plain</a>'
+    )
+    assert [(lk.url[-6:], lk.anchor, lk.image) for lk in links_of(html)] == [
+        ("/outer", "in", True),
+        ("/inner", "in", True),
+        ("uk/two", "second one", True),
+        ("k/deep", "p", True),
+        ("k/none", "", True),
+        ("k/text", "plain", False),
+    ]
+
+
+def test_head_directives_are_matched_exactly() -> None:
+    loose = (
+        '<meta name=" ROBOTS " content="nofollow"><link rel="alternate Canonical" href="/c">'
+        '<meta http-equiv=" Refresh " content="0; url=/r">'
+    )
+    result = extract_page(loose + '<a href="/x">x</a>', PAGE)
+    assert result.page.robots_nofollow
+    assert [lk.kind for lk in result.links] == ["a", "canonical", "refresh"]
+    near_misses = (
+        '<meta name="norobots" content="nofollow"><meta name="robots-x" content="nofollow">'
+        '<link rel="canonicalx" href="/c"><meta http-equiv="refresh-x" content="0; url=/r">'
+    )
+    other = extract_page(near_misses + '<a href="/x">x</a>', PAGE)
+    assert not other.page.robots_nofollow
+    assert [lk.kind for lk in other.links] == ["a"]
+
+
 def test_valueless_href_links_to_the_page_itself() -> None:
     assert [lk.url for lk in links_of("<a href>self</a>")] == [PAGE]
 
@@ -132,6 +167,29 @@ def test_positions_from_html5_elements_and_conventions() -> None:
         "side": "aside",
         "foot": "footer",
         "fn": "nav",
+    }
+
+
+def test_position_looks_past_plain_parents_to_the_nearest_named_ancestor() -> None:
+    html = """
+      <ul class="Main-Menu"><li><a href="/m1">m1</a></li><li><b><a href="/m2">m2</a></b></li></ul>
+      <footer><p><a href="/f">f</a> <a href="/f2">f2</a></p></footer>
+      <nav><div class="content"><span><a href="/n">n</a></span></div>
+        <article><p><a href="/in-article">a</a></p></article></nav>
+      <div class="navy-blue"><p><a href="/plain">p</a></p></div>
+      <td><a href="/cell">c</a></td><span role="navigation"><a href="/span">s</a></span>
+    """
+    positions = {lk.anchor: lk.position for lk in links_of(html)}
+    assert positions == {
+        "m1": "nav",
+        "m2": "nav",
+        "f": "footer",
+        "f2": "footer",
+        "n": "nav",
+        "a": "main",
+        "p": "main",
+        "c": "main",
+        "s": "main",  # role is read on block containers only, as id and class are
     }
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from linkatlas.extract.domains import DomainResolver, default_resolver
 from linkatlas.extract.encoding import parser_input
@@ -20,9 +19,15 @@ from linkatlas.extract.position import link_position
 from linkatlas.extract.urls import WEB_SCHEMES, host_of, resolve_url, scheme_of, skip_reason
 from linkatlas.records import ExtractedPage, ExtractStats, Link, LinkKind, PageInfo, Position
 
-LINK_SELECTOR = "a[href], area[href]"
-IMAGE_LINK_SELECTOR = "a[href]:has(img)"
-HEAD_SELECTOR = "meta, base[href], title, link[rel][href]"
+LINK_SELECTOR = "a[href], area[href], a[href] img"
+"""The links and the images inside links, in document order, in one pass of the selector
+engine (a second whole-document query for ``a[href]:has(img)`` would cost as much)."""
+HEAD_SELECTOR = (
+    "meta[name*=robots i], meta[name*=googlebot i], meta[http-equiv*=refresh i], "
+    "base[href], title, link[rel*=canonical i][href]"
+)
+"""The head elements that can matter, narrowed by the selector engine (the code checks each
+exactly: a ``name`` of `` Robots `` passes, one of ``norobots`` does not)."""
 FOLLOW_FLAGS = ("nofollow", "sponsored", "ugc")
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
 
@@ -42,6 +47,16 @@ def rel_tokens(value: str | None) -> tuple[str, ...]:
         if token not in tokens:
             tokens.append(token)
     return tuple(tokens)
+
+
+@lru_cache(maxsize=4096)
+def rel_info(value: str | None) -> tuple[tuple[str, ...], bool, bool, bool]:
+    """The rel tokens and the ``nofollow``, ``sponsored`` and ``ugc`` flags they set."""
+    tokens = rel_tokens(value)
+    return tokens, "nofollow" in tokens, "sponsored" in tokens, "ugc" in tokens
+
+
+_NO_REL: tuple[tuple[str, ...], bool, bool, bool] = ((), False, False, False)
 
 
 def robots_flags(content: str | None) -> tuple[bool, bool]:
@@ -69,10 +84,15 @@ def _header_values(headers: Headers | None, name: str) -> list[str]:
     return [value for key, value in items if key.lower() == lowered]
 
 
+Resolved = tuple[str, str, str] | str
+"""A raw href's (target URL, host, registrable domain), or why it is not a link."""
+
+
 class _PageLinks:
     """Collects the links of one page, resolving and classifying each.
 
-    Resolution is cached per raw href within the page: menus repeat the same links.
+    Resolution is cached per raw href within the page (menus repeat the same links) and, where
+    that is exact, per run in the resolver (see :meth:`resolve`).
     """
 
     def __init__(
@@ -91,8 +111,9 @@ class _PageLinks:
         self.nofollow_all = nofollow_all
         self.links: list[Link] = []
         self.stats = ExtractStats(pages=1)
-        self._resolved: dict[str, tuple[str, str, str] | str] = {}
-        self._base_dir = _directory_of(base)
+        self.resolved: dict[str, Resolved] = {}
+        """The page's cache: raw href → :data:`Resolved`."""
+        self._base_dir = _directory_of(base) + "\x00"
 
     def _resolve(self, href: str, base: str, encoding: str | None) -> tuple[str, str, str] | str:
         """(target, host, domain), or the reason the href is not a link."""
@@ -107,44 +128,36 @@ class _PageLinks:
         host = host_of(target)
         return target, host, self.resolver.registrable_domain(host)
 
-    def _resolve_cached(self, href: str) -> tuple[str, str, str] | str:
-        """Resolve against the page base through the run's cache where that is exact.
+    def resolve(self, href: str) -> Resolved:
+        """Resolve a raw href against the page base (callers look in :attr:`resolved` first).
 
-        An absolute href resolves the same on every page; any other href (but an empty one,
-        ``?query`` or ``#fragment``, which depend on the base's query) resolves the same
-        against every base with the same directory. Only ASCII hrefs are cached: a non-ASCII
-        query is encoded in the page's own encoding.
+        Through the run's cache where that is exact: an absolute href resolves the same on
+        every page; any other href (but an empty one, ``?query`` or ``#fragment``, which
+        depend on the base's query) resolves the same against every base with the same
+        directory. Only ASCII hrefs are cached: a non-ASCII query is encoded in the page's own
+        encoding.
         """
-        if not href.isascii():
-            return self._resolve(href, self.base, self.encoding)
-        if href.startswith(("http://", "https://")):
-            key = href
-        elif href and href[0] not in "?#" and not href[0].isspace():
-            key = f"{self._base_dir}\x00{href}"
-        else:
-            return self._resolve(href, self.base, self.encoding)
-        resolved = self.resolver.cached_href(key)
-        if resolved is None:
+        key: str | None = None
+        resolved: Resolved | None
+        if href.isascii():
+            if href.startswith(("http://", "https://")):
+                key = href
+            elif href and href[0] not in "?#" and not href[0].isspace():
+                key = self._base_dir + href
+        if key is None:
             resolved = self._resolve(href, self.base, self.encoding)
-            self.resolver.remember_href(key, resolved)
+        else:
+            resolved = self.resolver.cached_href(key)
+            if resolved is None:
+                resolved = self._resolve(href, self.base, self.encoding)
+                self.resolver.remember_href(key, resolved)
+        self.resolved[href] = resolved
         return resolved
 
-    def add(
-        self,
-        href: str,
-        kind: LinkKind,
-        anchor: str = "",
-        rel: tuple[str, ...] = (),
-        image: bool = False,
-        position: Position = "main",
-        base: str | None = None,
-    ) -> Link | None:
-        """Resolve and record one link (arguments positional in the hot loop)."""
+    def add(self, href: str, kind: LinkKind, *, base: str | None = None) -> Link | None:
+        """Resolve and record one link of the page head or the HTTP answer (no anchor)."""
         if base is None:
-            resolved = self._resolved.get(href)
-            if resolved is None:
-                resolved = self._resolve_cached(href)
-                self._resolved[href] = resolved
+            resolved = self.resolved.get(href) or self.resolve(href)
         else:
             resolved = self._resolve(href, base, None)
         if isinstance(resolved, str):
@@ -153,20 +166,19 @@ class _PageLinks:
         target, host, domain = resolved
         link = Link(
             target,
-            anchor,
-            rel,
-            self.nofollow_all or "nofollow" in rel,
-            "sponsored" in rel,
-            "ugc" in rel,
+            "",
+            (),
+            self.nofollow_all,
+            False,
+            False,
             kind,
-            image,
-            position,
+            False,
+            "main",
             domain == self.page_domain,
             host,
             domain,
         )
         self.links.append(link)
-        self.stats.links_kept += 1
         return link
 
 
@@ -177,20 +189,13 @@ def _directory_of(url: str) -> str:
     return head[: head.rfind("/") + 1]
 
 
-def _anchor_of(node: Any, attrs: dict[str, str | None], has_image: bool) -> str:
-    """Anchor text of a link node: its text, else an image's alt, else its title."""
-    if node.tag == "area":
-        text = normalize_space(attrs.get("alt") or "")
-    else:
-        text = normalize_space(node.text(deep=True, separator=" ", strip=False))
-        if not text and has_image:
-            for img in node.css("img"):
-                text = normalize_space(img.attributes.get("alt") or "")
-                if text:
-                    break
-    if not text:
-        text = normalize_space(attrs.get("title") or "")
-    return text
+def _image_alt(images: list[LexborNode]) -> str:
+    """The first non-empty alt text of a link's images, whitespace-normalised."""
+    for img in images:
+        text = normalize_space(img.attributes.get("alt") or "")
+        if text:
+            return text
+    return ""
 
 
 def _meta_refresh_url(content: str) -> str | None:
@@ -272,21 +277,95 @@ def _decode(
     return parser_input(html, charset)
 
 
+def _images_inside_links(
+    nodes: list[LexborNode], tags: list[str | None]
+) -> dict[int, list[LexborNode]]:
+    """The images inside each ``<a href>`` (by the link's ``mem_id``), in document order.
+
+    ``nodes`` are the matches of :data:`LINK_SELECTOR` and ``tags`` their tags. An image's
+    links are found by walking up its ancestors; each ancestor's answer is remembered, so a
+    walk stops where an earlier one passed.
+    """
+    link_ids = {node.mem_id for node, tag in zip(nodes, tags, strict=True) if tag == "a"}
+    links_above: dict[int, tuple[int, ...]] = {}
+    inside: dict[int, list[LexborNode]] = {}
+    for img, tag in zip(nodes, tags, strict=True):
+        if tag != "img":
+            continue
+        chain: list[int] = []
+        found: tuple[int, ...] = ()
+        current = img.parent
+        while current is not None:
+            key = current.mem_id
+            known = links_above.get(key)
+            if known is not None:
+                found = known
+                break
+            chain.append(key)
+            current = current.parent
+        for key in reversed(chain):
+            if key in link_ids:
+                found = (key, *found)
+            links_above[key] = found
+        for key in found:
+            inside.setdefault(key, []).append(img)
+    return inside
+
+
 def _add_body_links(tree: LexborHTMLParser, collector: _PageLinks) -> None:
-    """Every ``<a href>`` and ``<area href>`` of the document, in document order."""
-    with_image = {node.mem_id for node in tree.css(IMAGE_LINK_SELECTOR)}
+    """Every ``<a href>`` and ``<area href>`` of the document, in document order.
+
+    The hot loop of extraction, one pass per link: resolution first (a dropped href costs no
+    more), then anchor text, rel flags and position.
+    """
+    nodes = tree.css(LINK_SELECTOR)
+    tags = [node.tag for node in nodes]
+    inside = _images_inside_links(nodes, tags) if "img" in tags else {}
+    resolved_get = collector.resolved.get
+    resolve = collector.resolve
+    page_domain = collector.page_domain
+    nofollow_all = collector.nofollow_all
     positions: dict[int, Position] = {}
-    for node in tree.css(LINK_SELECTOR):
+    records = collector.links
+    dropped = collector.stats.drop
+    for node, tag in zip(nodes, tags, strict=True):
+        if tag == "img":
+            continue
         attrs = node.attributes
         href = attrs.get("href") or ""  # a valueless href is the empty URL: the page itself
-        image = node.mem_id in with_image
-        collector.add(
-            href,
-            "a" if node.tag == "a" else "area",
-            _anchor_of(node, attrs, image),
-            rel_tokens(attrs.get("rel")),
-            image,
-            link_position(node, positions),
+        resolved = resolved_get(href) or resolve(href)
+        if isinstance(resolved, str):
+            dropped(resolved)
+            continue
+        target, host, domain = resolved
+        images = inside.get(node.mem_id) if inside else None
+        if tag == "a":
+            kind: LinkKind = "a"
+            anchor = " ".join(node.text(True, " ").split())  # normalize_space, inlined
+            if not anchor and images:
+                anchor = _image_alt(images)
+        else:
+            kind = "area"
+            anchor = normalize_space(attrs.get("alt") or "")
+        if not anchor:
+            anchor = normalize_space(attrs.get("title") or "")
+        rel_value = attrs.get("rel")
+        rel, nofollow, sponsored, ugc = rel_info(rel_value) if rel_value else _NO_REL
+        records.append(
+            Link(
+                target,
+                anchor,
+                rel,
+                nofollow_all or nofollow,
+                sponsored,
+                ugc,
+                kind,
+                images is not None,
+                link_position(node, positions),
+                domain == page_domain,
+                host,
+                domain,
+            )
         )
 
 
@@ -345,6 +424,7 @@ def extract_page(
         robots_noindex=head.robots_noindex,
         base_url=base,
     )
+    collector.stats.links_kept = len(collector.links)
     return ExtractedPage(page=page, links=tuple(collector.links), stats=collector.stats)
 
 
