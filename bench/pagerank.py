@@ -52,8 +52,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from linkatlas.rank import pagerank as pagerank_core
-from linkatlas.rank.pagerank import Method, compute_pagerank, transition_matrix
+from linkatlas.rank.links import read_links
+from linkatlas.rank.pagerank import Method, compute_pagerank, load_kernels, transition_matrix
+from linkatlas.rank.pool import Pool, thread_count
 
 Scores = np.ndarray
 
@@ -111,9 +112,9 @@ def run_linkatlas(
 
 def link_setup(matrix: sp.csr_matrix) -> None:
     """What LinkAtlas does before its first pass: transpose (counting sort), out-degrees."""
-    pool = pagerank_core._Pool(pagerank_core._thread_count(None, matrix.nnz))
+    pool = Pool(thread_count(None, matrix.nnz))
     try:
-        pagerank_core._links(matrix, pagerank_core._kernels(), pool)
+        read_links(matrix, load_kernels(), pool)
     finally:
         pool.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,15 @@ import scipy.sparse as sp
 import linkatlas
 from linkatlas.errors import InputError
 from linkatlas.rank.graph import build_graph
-from linkatlas.rank.pagerank import compute_pagerank, pagerank, transition_matrix
+from linkatlas.rank.links import read_links
+from linkatlas.rank.pagerank import (
+    compute_pagerank,
+    load_kernels,
+    load_kernels_in_background,
+    pagerank,
+    transition_matrix,
+)
+from linkatlas.rank.pool import Pool
 from linkatlas.rank.scale import has_trust_gap, histogram, rating, trust_rating
 from linkatlas.rank.trust import compute_trust
 from tests.conftest import shared_file
@@ -133,6 +142,61 @@ def test_threads_formats_and_fixed_point() -> None:
     assert np.abs(rebuilt - one.scores).sum() < 1e-9
 
 
+def site_graph(n: int, seed: int) -> sp.csr_matrix:
+    """Sites of 40 pages, 10 links a page, 9 of 10 inside the site: a slowly mixing graph."""
+    rng = np.random.default_rng(seed)
+    sources = np.repeat(np.arange(n), 10)
+    inside = sources - sources % 40 + rng.integers(0, 40, sources.size)
+    targets = np.where(rng.random(sources.size) < 0.9, inside, rng.integers(0, n, sources.size))
+    matrix = sp.csr_matrix((np.ones(sources.size), (sources, targets)), shape=(n, n))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
+
+
+def test_sweeps_give_the_same_bits_whatever_the_threads() -> None:
+    matrix = site_graph(50_000, seed=11)  # 13 chunks of rows, 2 sweep blocks
+    results = [compute_pagerank(matrix, threads=threads) for threads in (1, 2, 3)]
+    plain = compute_pagerank(matrix, method="power", extrapolate=False)
+    assert results[0].iterations < 0.7 * plain.iterations  # sweeps were made
+    for result in results[1:]:
+        assert result.iterations == results[0].iterations
+        assert np.array_equal(result.scores, results[0].scores)
+    assert np.abs(results[0].scores - plain.scores).sum() < 1e-9
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_csr_input_is_transposed_as_scipy_does(threads: int, weighted: bool) -> None:
+    matrix = random_graph(3000, 400_000, seed=7)
+    matrix.sum_duplicates()
+    if not weighted:
+        matrix.data[:] = 2.0  # all equal: no value array, out-weights count the links
+    expected = matrix.tocsc()
+    pool = Pool(threads)
+    try:
+        links = read_links(matrix, load_kernels(), pool)
+    finally:
+        pool.close()
+    assert links.weighted is weighted
+    assert np.array_equal(links.indptr, expected.indptr)
+    assert np.array_equal(links.indices, expected.indices)
+    if weighted:
+        assert np.array_equal(links.data, expected.data)
+        np.testing.assert_allclose(links.out_weight, matrix.sum(axis=1).A1, rtol=1e-12)
+    else:
+        assert links.data.size == 0
+        assert np.array_equal(links.out_weight, np.diff(matrix.indptr).astype(np.float64))
+
+
+def test_kernels_load_in_background() -> None:
+    thread = load_kernels_in_background()  # None when an earlier test loaded them already
+    if thread is not None:
+        thread.join()
+    assert "linkatlas.rank._kernels" in sys.modules
+    assert load_kernels_in_background() is None
+
+
 def plain_power_iteration(matrix: sp.csr_matrix, tol: float) -> tuple[np.ndarray, int]:
     """The documented criterion, written out: power steps from uniform until ‖x' - x‖₁ < tol."""
     d, n = 0.85, matrix.shape[0]
@@ -223,6 +287,8 @@ def test_weights_split_equity_in_proportion() -> None:
         (lambda: sp.csr_matrix((2, 3)), {}, "square"),
         (lambda: np.eye(3), {}, "scipy sparse"),
         (lambda: sp.csr_matrix(-np.eye(3)), {}, "not negative"),
+        (lambda: sp.csc_matrix(np.diag([1.0, np.nan, 1.0])), {}, "finite"),
+        (lambda: sp.csr_matrix(np.diag([1.0, 1.0, np.inf])), {}, "finite"),
         (lambda: sp.csr_matrix(np.eye(3)), {"damping": 1.0}, "damping"),
         (lambda: sp.csr_matrix(np.eye(3)), {"tol": 0.0}, "tol"),
         (lambda: sp.csr_matrix(np.eye(3)), {"personalization": [1, 2]}, "2 values for 3"),

@@ -36,7 +36,13 @@ from linkatlas.errors import BadTargetError, InputError, StoreError, UnknownTarg
 from linkatlas.extract.domains import DomainResolver
 from linkatlas.ids import stable_id
 from linkatlas.rank.graph import LinkGraph, build_graph
-from linkatlas.rank.pagerank import DEFAULT_DAMPING, DEFAULT_TOL, PageRankResult, compute_pagerank
+from linkatlas.rank.pagerank import (
+    DEFAULT_DAMPING,
+    DEFAULT_TOL,
+    PageRankResult,
+    compute_pagerank,
+    load_kernels_in_background,
+)
 from linkatlas.rank.scale import (
     FORMULA,
     FORMULA_VERSION,
@@ -121,6 +127,7 @@ def rank(
     snap = queries.select_snapshot(con, snapshot)
     wanted = seed_domains(seeds, resolver)
     timer = _Timer(progress)
+    load_kernels_in_background()  # numba's imports overlap the reading of the store
     with timer.step("read"):
         page_edges = scores.read_page_graph(con, snap.snapshot_id)
         domain_edges = scores.read_domain_graph(con, snap.snapshot_id)

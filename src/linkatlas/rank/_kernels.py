@@ -46,6 +46,26 @@ def count_columns(n: int, indices: Array, first: int, last: int, counts: Array) 
 
 
 @njit(nogil=True, cache=True)
+def survey_weights(data: Array, out: Array) -> None:
+    """What ``data`` holds: ``out = (first value, how many differ from it, how many are not
+    finite or negative)``.
+
+    Integer counts (no early exit, no floating-point reduction) over the whole array from 0,
+    so the loop is vectorised: about as fast as reading the array.
+    """
+    ref = data[0]
+    differ = np.int64(0)
+    bad = np.int64(0)
+    for k in range(data.size):
+        v = data[k]
+        differ += np.int64(v != ref)
+        bad += np.int64(not (v >= 0.0 and v < np.inf))
+    out[0] = ref
+    out[1] = differ
+    out[2] = bad
+
+
+@njit(nogil=True, cache=True)
 def scatter_rows(
     indptr: Array,
     indices: Array,
@@ -61,21 +81,31 @@ def scatter_rows(
     """Rows ``lo..hi-1`` of a CSR into CSC slots (``fill[j]``: column j's next free slot).
 
     The second pass of a counting sort: a column's entries land in row order, as scipy's
-    ``tocsc`` puts them. Also each row's total weight into ``out_weight``.
+    ``tocsc`` puts them. Also each row's total weight into ``out_weight`` (its entry count
+    when unweighted). All index arrays unsigned, ``fill`` of the output index type.
     """
-    for i in range(lo, hi):
-        total = 0.0
-        for k in range(indptr[i], indptr[i + 1]):
-            j = indices[k]
-            slot = fill[j]
-            out_indices[slot] = i
-            if weighted:
+    one = np.uint64(1)
+    for row in range(lo, hi):
+        i = np.uint64(row)
+        first = indptr[i]
+        last = indptr[i + one]
+        if weighted:
+            total = 0.0
+            for k in range(first, last):
+                j = indices[k]
+                slot = fill[j]
+                out_indices[slot] = i
                 out_data[slot] = data[k]
                 total += data[k]
-            else:
-                total += 1.0
-            fill[j] = slot + 1
-        out_weight[i] = total
+                fill[j] = slot + one
+            out_weight[i] = total
+        else:
+            for k in range(first, last):
+                j = indices[k]
+                slot = fill[j]
+                out_indices[slot] = i
+                fill[j] = slot + one
+            out_weight[i] = last - first
 
 
 @njit(nogil=True, cache=True)
