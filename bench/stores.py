@@ -12,7 +12,7 @@ where this takes about 3 (month 1 is mostly copied, see 3.):
 2. Month 0: every page is planned (``plan_page``), rendered to its HTTP response bytes
    (``render_response``, as in the WARC record), and extracted by ingest's own code
    (``extract_fetched``, i.e. the real HTML parser); the rows are built by ingest's
-   ``_Batch``, the same class ``linkatlas ingest`` uses, so every column (ids, anchors, rel
+   ``PageBatch``, the same class ``linkatlas ingest`` uses, so every column (ids, anchors, rel
    flags, positions, ``internal``, pages, redirects, canonicals) is what ingest writes. Capture
    times are the generator's (the crawl of a month spans one day, site after site). Rows are
    appended batch by batch with plain ``INSERT``: the store starts empty and every page is
@@ -55,13 +55,13 @@ from linkatlas.sources.sample_pages import (
 )
 from linkatlas.sources.sample_web import (
     Timeline,
-    _page_at,  # the generator's own "page as captured in month k"
     add_months,
+    page_at,
     plan_timeline,
     plan_web,
 )
 from linkatlas.store.connection import open_store
-from linkatlas.store.ingest import _Batch, ensure_snapshot, extract_fetched  # ingest's row builder
+from linkatlas.store.ingest import PageBatch, ensure_snapshot, extract_fetched
 
 START = datetime(2026, 1, 15, tzinfo=UTC)
 """When month 0's crawl starts: the generator's default capture time."""
@@ -143,13 +143,13 @@ class _Writer:
         self.urls: dict[int, tuple[str, int, int]] = {}
         self.hosts: dict[int, tuple[str, int]] = {}
         self.domains: dict[int, str] = {}
-        self.batch = _Batch(sid, self.resolver)
+        self.batch = PageBatch(sid, self.resolver)
         self.pages = 0
 
     def start(self, sid: int) -> None:
         self.flush()
         self.sid = sid
-        self.batch = _Batch(sid, self.resolver)
+        self.batch = PageBatch(sid, self.resolver)
 
     def add(self, web: Web, site: Site, page: PagePlan, captured_at: datetime, source: str) -> None:
         """Ingest's path for one WARC response: render, extract, buffer."""
@@ -192,7 +192,7 @@ class _Writer:
             con.register("b_links", tables["b_links"])
             con.execute("INSERT INTO links BY NAME SELECT * FROM b_links")
             con.unregister("b_links")
-        self.batch = _Batch(self.sid, self.resolver)
+        self.batch = PageBatch(self.sid, self.resolver)
 
     def finish(self) -> None:
         self.flush()
@@ -257,7 +257,7 @@ def _later_month(web: Web, timeline: Timeline, month: int, writer: _Writer) -> l
                 continue  # unchanged: copied from the month before
             replaced.append(stable_id(normalize_url(url) or url))
             base = timeline.base(site, slot)
-            page = _page_at(timeline, site, slot, month, base)[0] if edited else base
+            page = page_at(timeline, site, slot, month, base)[0] if edited else base
             if page is not None:  # None: not recrawled this month
                 when = _crawl_time(start, position, sites, slot)
                 writer.add(web, site, page, when, source)

@@ -81,11 +81,13 @@ def hand_built() -> list[Response]:
     p.add("https://news-site.org/", a(f"{T}/", "cheap flights") + a(f"{T}/a") + a(f"{T}/b"))
     p.add("https://highdr.org/", a(f"{T}/", "buy insurance now"))
     p.add("https://exact-anchor.org/", a(f"{T}/", "Car Insurance"))
-    # a page with 300+ outlinks, one with 299
-    many = "".join(a(f"https://directory.org/e{i}", "entry") for i in range(305))
+    # a page with 300+ external outlinks, one with 299, one with 400 outlinks within its site
+    many = "".join(a(f"https://listed-{i % 7}.org/e{i}", "entry") for i in range(305))
     p.add("https://directory.org/list", many + a(f"{T}/"))
-    few = "".join(a(f"https://smalldir.org/e{i}", "entry") for i in range(298))
+    few = "".join(a(f"https://listed-{i % 7}.org/f{i}", "entry") for i in range(298))
     p.add("https://smalldir.org/list", few + a(f"{T}/"))
+    menu = "".join(a(f"https://big-menu.org/p{i}", "entry") for i in range(400))
+    p.add("https://big-menu.org/all", menu + a(f"{T}/"))
     # three domains on one /24, three on one IPv6 /48, two on one IP (too few)
     for site, ip in (("ipa.org", "203.0.113.10"), ("ipb.org", "203.0.113.20"),
                      ("ipc.org", "203.0.113.30"), ("ip6a.org", "2001:db8:1::10"),
@@ -114,7 +116,7 @@ EXPECTED = {
 QUIET = {
     "part-footer.org", "nofollow-footer.org", "oneway.org", "ring-a.net", "ring-b.net",
     "ring-c.net", "hub.org", "news-site.org", "smalldir.org", "pair-a.org", "pair-b.org",
-    "gap.org", "trusted.org",
+    "gap.org", "trusted.org", "big-menu.org",
 }  # fmt: skip
 """Referring domains without a signal (unranked)."""
 
@@ -176,7 +178,7 @@ def test_details_and_evidence(con: duckdb.DuckDBPyConnection, resolver: DomainRe
         '[/bold]"), DR unknown (the snapshot is not ranked)'
     )
     (crowded,) = items["directory.org"].signals
-    assert crowded.detail == "1 linking page with 300 or more outlinks (up to 306)"
+    assert crowded.detail == "1 linking page with 300 or more external outlinks (up to 306)"
     assert crowded.evidence == ["https://directory.org/list"]
     (ip,) = items["ipb.org"].signals
     assert ip.detail == "3 referring domains on 203.0.113.0/24 (ipa.org, ipb.org, ipc.org)"

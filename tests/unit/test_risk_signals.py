@@ -183,7 +183,7 @@ def test_many_outlinks_from_300() -> None:
     rows = [OutlinkRow(1, 2, 300, urls("a.org", 2)), OutlinkRow(2, 1, 299, urls("b.org", 1))]
     found = many_outlinks_signals(rows)
     assert list(found) == [1]
-    assert found[1].detail == "2 linking pages with 300 or more outlinks (up to 300)"
+    assert found[1].detail == "2 linking pages with 300 or more external outlinks (up to 300)"
 
 
 @pytest.mark.parametrize(

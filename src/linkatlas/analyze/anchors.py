@@ -56,7 +56,7 @@ from linkatlas.analyze.reports import (
 from linkatlas.analyze.targets import report_scope
 from linkatlas.errors import InputError
 from linkatlas.extract.domains import DomainResolver
-from linkatlas.store import queries, report_queries
+from linkatlas.store import report_queries, scores, stats_queries
 
 EXACT_SHARE_THRESHOLD = 0.10
 """Exact-match share of referring domains above which a profile is over-optimised."""
@@ -303,9 +303,9 @@ def anchors(
     default_brand = brand_from_domain(parsed.domain)
     brand_terms = list(brands) or ([default_brand] if default_brand else [])
     rules = anchor_rules(brand_terms, keywords)
-    groups = report_queries.anchor_groups(con, scope.where, scope.params)
+    groups = stats_queries.anchor_groups(con, scope)
     mapping = [(a, img, categorize_anchor(a, image=img, rules=rules)) for a, img, _, _ in groups]
-    summary = queries.count_summary(con, scope.where, scope.params)
+    summary = stats_queries.count_summary(con, scope)
     backlinks, referring_domains = int(summary[0]), int(summary[1])
     categories = _category_counts(con, scope, mapping, referring_domains)
     items = _anchor_items(groups, mapping)
@@ -340,7 +340,7 @@ def _category_counts(
     mapping: list[tuple[str, bool, AnchorCategory]],
     referring_domains: int,
 ) -> list[CategoryCount]:
-    counts = report_queries.category_counts(con, scope.where, scope.params, mapping)
+    counts = stats_queries.category_counts(con, scope, mapping)
     result = []
     for category in ANCHOR_CATEGORIES:
         backlinks, domains = counts.get(category, (0, 0))
@@ -368,11 +368,11 @@ def _exact_domains(
     exact_pairs: list[tuple[str, bool]],
     limit: int,
 ) -> list[ExactMatchDomain]:
-    rows = report_queries.domains_using_anchors(
-        con, scope.where, scope.params, exact_pairs, limit=None if limit <= 0 else limit
+    rows = stats_queries.domains_using_anchors(
+        con, scope, exact_pairs, limit=None if limit <= 0 else limit
     )
-    ratings = report_queries.domain_ratings(con, [r[1] for r in rows], scope.snapshot.snapshot_id)
+    ratings = scores.ratings_by_domain(con, scope.snapshot.snapshot_id, [r[0] for r in rows])
     return [
-        ExactMatchDomain(domain=r[0], dr=ratings.get(r[1]), backlinks=r[2], anchors=r[3])
+        ExactMatchDomain(domain=r[0], dr=ratings.get(r[0]), backlinks=r[2], anchors=r[3])
         for r in rows
     ]

@@ -17,7 +17,8 @@ from linkatlas.analyze.reports import (
 )
 from linkatlas.analyze.targets import report_scope, row_limit
 from linkatlas.extract.domains import DomainResolver
-from linkatlas.store import queries, scores
+from linkatlas.store import queries, scores, stats_queries
+from linkatlas.store.report_queries import Scope
 
 
 def backlinks(
@@ -32,7 +33,7 @@ def backlinks(
     """Every backlink of the target in a snapshot (one row per link occurrence)."""
     scope = report_scope(con, target, mode, snapshot, resolver)
     parsed, snap, where, params = scope.target, scope.snapshot, scope.where, scope.params
-    total = int(queries.count_summary(con, where, params)[0])
+    total = stats_queries.count_summary(con, scope)[0]
     rows = queries.backlink_rows(con, where, params, limit=row_limit(limit))
     items = [
         Backlink(
@@ -58,13 +59,13 @@ def backlinks(
 
 
 def _refdomain_items(
-    con: duckdb.DuckDBPyConnection, where: str, params: dict[str, object], limit: int | None
+    con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None
 ) -> list[RefDomain]:
     return [
         RefDomain(
             domain=r[0], backlinks=r[1], followed_backlinks=r[2], first_seen=r[3], last_seen=r[4]
         )
-        for r in queries.refdomain_rows(con, where, params, limit=limit)
+        for r in stats_queries.refdomain_rows(con, scope, limit=limit)
     ]
 
 
@@ -79,15 +80,13 @@ def refdomains(
 ) -> RefDomainsReport:
     """The referring domains of the target, by backlinks."""
     scope = report_scope(con, target, mode, snapshot, resolver)
-    parsed, snap, where, params = scope.target, scope.snapshot, scope.where, scope.params
+    parsed, snap = scope.target, scope.snapshot
     return RefDomainsReport(
         target=parsed.text,
         mode=parsed.mode,
         snapshot=snap.name,
-        total=queries.count_refdomains(con, where, params),
-        items=_with_dr(
-            con, snap.snapshot_id, _refdomain_items(con, where, params, row_limit(limit))
-        ),
+        total=stats_queries.count_refdomains(con, scope),
+        items=_with_dr(con, snap.snapshot_id, _refdomain_items(con, scope, row_limit(limit))),
     )
 
 
@@ -102,18 +101,22 @@ def profile(
 ) -> ProfileReport:
     """The KPIs of a target: counts by link type, top anchors, domains and pages."""
     scope = report_scope(con, target, mode, snapshot, resolver)
-    parsed, snap, where, params = scope.target, scope.snapshot, scope.where, scope.params
-    total, rd, pages, followed, nofollow, sponsored, ugc, image = queries.count_summary(
-        con, where, params
+    parsed, snap = scope.target, scope.snapshot
+    total, rd, pages, followed, nofollow, sponsored, ugc, image = stats_queries.count_summary(
+        con, scope
     )
     anchors = [
         AnchorCount(anchor=r[0], backlinks=r[1], referring_domains=r[2])
-        for r in queries.top_anchor_rows(con, where, params, limit=top)
+        for r in stats_queries.top_anchor_rows(con, scope, limit=top)
     ]
     top_pages = [
         PageCount(url=r[0], backlinks=r[1], referring_domains=r[2])
-        for r in queries.top_page_rows(con, where, params, limit=top)
+        for r in stats_queries.top_page_rows(con, scope, limit=top)
     ]
+    top_domains = _refdomain_items(con, scope, top)
+    ratings = scores.ratings_by_domain(
+        con, snap.snapshot_id, [parsed.domain, *(item.domain for item in top_domains)]
+    )
     return ProfileReport(
         target=parsed.text,
         mode=parsed.mode,
@@ -127,11 +130,9 @@ def profile(
         ugc=ugc,
         image=image,
         top_anchors=anchors,
-        top_referring_domains=_with_dr(
-            con, snap.snapshot_id, _refdomain_items(con, where, params, top)
-        ),
+        top_referring_domains=[replace(item, dr=ratings.get(item.domain)) for item in top_domains],
         top_pages=_with_ur(con, snap.snapshot_id, top_pages),
-        dr=scores.ratings_by_domain(con, snap.snapshot_id, [parsed.domain]).get(parsed.domain),
+        dr=ratings.get(parsed.domain),
     )
 
 

@@ -30,14 +30,13 @@ def history(
     """Backlinks, referring domains, followed share, DR, new and lost referring domains of a
     target in every snapshot, oldest first: the KPI series users chart."""
     parsed = parse_target(target, mode, resolver)
-    queries.check_target(con, parsed)
-    rows = history_queries.history_rows(con, parsed)
-    domain_id = stable_id(parsed.domain)
-    ratings = {
-        sid: report_queries.domain_ratings(con, [domain_id], sid).get(domain_id)
-        for *_, sid in rows
+    aggregated = report_queries.checked_target(con, parsed)
+    rows = history_queries.history_rows(con, parsed, aggregated=aggregated)
+    ratings = (
+        report_queries.domain_rating_history(con, stable_id(parsed.domain))
         if parsed.mode == "domain"
-    }
+        else {}
+    )
     items = [
         HistoryPoint(
             snapshot=name,
@@ -75,14 +74,19 @@ def changes(
 ) -> ChangesReport:
     """New and lost backlinks of a target between two snapshots (default: the two latest)."""
     parsed = parse_target(target, mode, resolver)
-    queries.check_target(con, parsed)
+    aggregated = report_queries.checked_target(con, parsed)
     first, second = _pair(con, before, after)
     new: list[LinkChange] = []
     lost: list[LinkChange] = []
     unseen: list[LinkChange] = []
-    for change, source, target_url, anchor, status in history_queries.change_rows(
-        con, parsed, first.snapshot_id, second.snapshot_id
-    ):
+    rows = history_queries.change_rows(
+        con,
+        parsed,
+        first.snapshot_id,
+        second.snapshot_id,
+        aggregated=aggregated,
+    )
+    for change, source, target_url, anchor, status in rows:
         if change == "new":
             new.append(LinkChange(source, target_url, anchor))
         elif change == "unfollowed":

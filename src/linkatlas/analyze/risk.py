@@ -22,8 +22,9 @@ pages that link to the target and show the signal. The rules:
   ``linkatlas.analyze.anchors``); without, an anchor of the ``other`` category holding a word
   of :data:`MONEY_WORDS`. When the snapshot is not ranked, DR is unknown: the anchors alone
   raise the signal and the detail says so (the report has ``ranked: false``).
-- ``many_outlinks``: a linking page has at least :data:`MANY_OUTLINKS` (300) outlinks (every
-  link extracted from it, internal ones included).
+- ``many_outlinks``: a linking page has at least :data:`MANY_OUTLINKS` (300) external outlinks:
+  links to other sites (of the kinds a backlink can be), as in Google's "pages with hundreds of
+  outlinks"; a page's links within its own site (menus, archives) don't count.
 - ``shared_ip``: at least :data:`SHARED_IP_MIN_DOMAINS` (3) referring domains have linking pages
   served from one network: an IPv4 /24 or an IPv6 /48 (``WARC-IP-Address`` of the capture).
 - ``dr_trust_gap``: DR stands at least ``TRUST_GAP`` (30) points above trust, as in
@@ -321,13 +322,13 @@ def commercial_anchor_signals(
 def many_outlinks_signals(
     rows: Iterable[OutlinkRow], *, min_outlinks: int = MANY_OUTLINKS
 ) -> Found:
-    """Domains with linking pages of ``min_outlinks`` outlinks or more."""
+    """Domains with linking pages of ``min_outlinks`` external outlinks or more."""
     found: Found = {}
     for row in rows:
         if row.max_outlinks < min_outlinks:
             continue
         detail = (
-            f"{_plural(row.pages, 'linking page')} with {min_outlinks:,} or more outlinks "
+            f"{_plural(row.pages, 'linking page')} with {min_outlinks:,} or more external outlinks "
             f"(up to {row.max_outlinks:,})"
         )
         found[row.domain_id] = RiskSignal("many_outlinks", detail, row.urls[:EVIDENCE_URLS])

@@ -6,7 +6,7 @@ import typer
 
 from linkatlas.cli import output
 from linkatlas.cli.options import DEFAULT_DB_PATH, DbOption, JsonOption
-from linkatlas.store import layout
+from linkatlas.store import aggregates, layout
 from linkatlas.store.connection import open_store
 
 
@@ -15,14 +15,17 @@ def register(app: typer.Typer) -> None:
 
 
 def optimize(db: DbOption = DEFAULT_DB_PATH, json: JsonOption = False) -> None:
-    """Cluster the links by target, so that reports read only the target's rows.
+    """Cluster the links by target and build the report aggregates again, so that reports
+    read only the target's rows.
 
-    Ingest does this by itself once a tenth of the links were added since the last time;
-    run it after many small ingests, or after writing links by other means.
+    Ingest does both by itself (clustering once a tenth of the links were added since the
+    last time, rebuilding the aggregates of the targets whose links changed); run it after
+    many small ingests, after an interrupted ingest, or after writing links by other means.
     """
     with open_store(db) as con:
         before = layout.layout_state(con)
         result = layout.cluster_links(con)
+        aggregates.rebuild_aggregates(con)
     data = {
         "links": result.rows,
         "unclustered_before": before.tail,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from linkatlas.cli import output
 from linkatlas.extract.domains import DomainResolver
-from linkatlas.store.connection import open_store
+from linkatlas.store.connection import REPORT_THREADS, open_store
 
 R = TypeVar("R")
 
@@ -23,7 +23,7 @@ def run_report(
 ) -> R:
     """Build one report with ``build(con, *args, resolver=..., **kwargs)`` and print it: one
     JSON document with ``json``, else ``show``'s tables. Returns the report."""
-    with open_store(db) as con:
+    with open_store(db, threads=REPORT_THREADS) as con:
         report = build(con, *args, resolver=DomainResolver(), **kwargs)
     if json:
         output.print_json(report)

@@ -317,10 +317,14 @@ def plan_timeline(web: Web, month: int) -> Timeline:
     return timeline
 
 
-def _page_at(
+def page_at(
     timeline: Timeline, site: Site, slot: int, month: int, base: PagePlan | None = None
 ) -> tuple[PagePlan | None, dict[int, LinkPlan]]:
-    """The page as captured in ``month`` (None: not captured) and its links by index."""
+    """The page of ``site`` in ``slot`` as captured in ``month`` (None: not captured), and its
+    links by index: the base page (``base``, else the timeline's) with the timeline's edits up
+    to that month applied (links added, removed, re-rel'd; the page gone, erroring or moved;
+    linked sites dropped). :func:`generate_sample_web` renders what this returns; the benchmark
+    store builder (``bench/stores.py``) uses it to write the same pages without WARC files."""
     page = base or timeline.base(site, slot)
     links = dict(enumerate(page.links))
     for edit in timeline.edits.get(page.url, ()):
@@ -352,7 +356,7 @@ def _fresh_page(
     """A page no case was drawn on yet, as captured last month if it answered 200."""
     if site.kind == "farm" or page_url(site, slot) in timeline.touched:
         return None, {}
-    page, links = _page_at(timeline, site, slot, month - 1)
+    page, links = page_at(timeline, site, slot, month - 1)
     if page is None or page.status != 200 or page.robots_nofollow:
         return None, {}
     return page, links
@@ -500,8 +504,8 @@ def _featured_changes(timeline: Timeline, month: int) -> tuple[PlannedChange, ..
 
     for index, slot in timeline.changed.get(month, ()):
         site = timeline.web.sites[index]  # never the featured site: its links are internal
-        before, old = _page_at(timeline, site, slot, month - 1)
-        after, new = _page_at(timeline, site, slot, month)
+        before, old = page_at(timeline, site, slot, month - 1)
+        after, new = page_at(timeline, site, slot, month)
         assert before is not None  # cases are drawn on captured pages
         kind: ChangeKind
         for i, link in old.items():
@@ -577,7 +581,7 @@ def generate_sample_web(
                 if timeline is not None:
                     base = page or timeline.base(site, slot)
                     edited = base.url in timeline.edits or site.index in timeline.drops
-                    page = _page_at(timeline, site, slot, month, base)[0] if edited else base
+                    page = page_at(timeline, site, slot, month, base)[0] if edited else base
                 if page is None:
                     continue  # not recrawled this month
                 date = site_start + timedelta(seconds=slot * 3)

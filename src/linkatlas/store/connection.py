@@ -10,12 +10,20 @@ from linkatlas.errors import StoreError, StoreMissingError
 from linkatlas.store.schema import LATEST_VERSION, applied_version, migrate
 from linkatlas.store.sql import fetch_one
 
+REPORT_THREADS = 1
+"""DuckDB threads for reports: their statements read a few thousand rows of the aggregates or
+one target's links, where a second thread costs more to coordinate than it saves
+(``bench/queries.py``, BENCHMARKS.md)."""
 
-def open_store(path: Path, *, create: bool = False) -> duckdb.DuckDBPyConnection:
+
+def open_store(
+    path: Path, *, create: bool = False, threads: int | None = None
+) -> duckdb.DuckDBPyConnection:
     """A connection to the store at ``path``, migrated to the current layout.
 
     With ``create`` a missing file is created; without it a missing file is an error that
-    says how to make one.
+    says how to make one. ``threads`` sets DuckDB's worker threads (default: one per core;
+    :data:`REPORT_THREADS` for reports).
     """
     if not path.exists() and not create:
         raise StoreMissingError(
@@ -32,6 +40,8 @@ def open_store(path: Path, *, create: bool = False) -> duckdb.DuckDBPyConnection
         raise StoreError(f"cannot open {path} as a DuckDB store: {exc}") from exc
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")  # it writes to stdout, into --json output
+    if threads is not None:
+        con.execute(f"SET threads = {int(threads)}")
     version = applied_version(con)
     if version is None and not create:
         tables = fetch_one(con, "SELECT count(*) FROM information_schema.tables")

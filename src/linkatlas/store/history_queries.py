@@ -15,40 +15,56 @@ ORDERED_SNAPSHOTS = """
 """
 
 
-def history_rows(con: duckdb.DuckDBPyConnection, target: Target) -> list[tuple[Any, ...]]:
+def history_rows(
+    con: duckdb.DuckDBPyConnection, target: Target, *, aggregated: bool = False
+) -> list[tuple[Any, ...]]:
     """Per snapshot, oldest first: name, date, backlinks, referring domains, followed backlinks,
     new referring domains and lost referring domains (versus the snapshot before).
 
     A referring domain counts as lost only if at least one page through which it linked was
-    captured again in the later snapshot; otherwise it was not observed, not lost.
+    captured again in the later snapshot; otherwise it was not observed, not lost. With
+    ``aggregated`` (domain mode, aggregates current) the counts per snapshot and referring
+    domain are read from ``refdomain_stats`` instead of the links.
     """
     where, params = target_filter(target)
-    # One pass over the target's links gives every snapshot's referring domains with their
-    # counts; the links are read again only for the domains gone in the next snapshot, to see
-    # whether a page of theirs was captured there (few rows, so few page lookups).
+    per_domain = (
+        """SELECT r.snapshot_id, r.source_domain_id AS d, r.backlinks, r.followed
+           FROM refdomain_stats r WHERE r.target_domain_id = $domain_id"""
+        if aggregated
+        else f"""SELECT l.snapshot_id, l.source_domain_id AS d, count(*) AS backlinks,
+                        count(*) FILTER (WHERE {FOLLOWED}) AS followed
+                 FROM links l WHERE {where}
+                 GROUP BY l.snapshot_id, l.source_domain_id"""
+    )
+    # One pass over the target's links (or their counts) gives every snapshot's referring
+    # domains with their counts; the links are read again only for the domains gone in the
+    # next snapshot, to see whether a page of theirs was captured there (few rows, so few page
+    # lookups).
     return con.execute(
         f"""WITH ord AS ({ORDERED_SNAPSHOTS}),
             per AS MATERIALIZED (
-                SELECT o.n, x.* FROM (
-                    SELECT l.snapshot_id, l.source_domain_id AS d, count(*) AS backlinks,
-                           count(*) FILTER (WHERE {FOLLOWED}) AS followed
-                    FROM links l WHERE {where}
-                    GROUP BY l.snapshot_id, l.source_domain_id
-                ) x JOIN ord o USING (snapshot_id)
+                SELECT o.n, x.* FROM ({per_domain}) x JOIN ord o USING (snapshot_id)
             ),
             counts AS (
                 SELECT n, sum(backlinks) AS backlinks, count(*) AS rd, sum(followed) AS followed
                 FROM per GROUP BY n
             ),
-            gained AS (
-                SELECT a.n, count(*) AS c FROM per a
-                ANTI JOIN per b ON b.n = a.n - 1 AND b.d = a.d
-                GROUP BY a.n
+            -- each snapshot's referring domains beside the next snapshot's (a: every
+            -- snapshot but the last, b: every one but the first): one side is missing for a
+            -- domain gained (in b, not in a) or gone (in a, not in b)
+            unpaired AS MATERIALIZED (
+                SELECT a.n AS a_n, a.snapshot_id AS a_sid, a.d AS a_d, b.n AS b_n
+                FROM (SELECT * FROM per p SEMI JOIN ord next ON next.n = p.n + 1) a
+                FULL JOIN (SELECT * FROM per WHERE n > 1) b ON b.n = a.n + 1 AND b.d = a.d
+                WHERE a.d IS NULL OR b.d IS NULL
+            ),
+            gained AS (  -- every referring domain of the first snapshot is new
+                SELECT b_n AS n, count(*) AS c FROM unpaired WHERE a_d IS NULL GROUP BY b_n
+                UNION ALL
+                SELECT 1, count(*) FROM per WHERE n = 1
             ),
             gone AS MATERIALIZED (
-                SELECT a.n, a.snapshot_id, a.d FROM per a
-                ANTI JOIN per b ON b.n = a.n + 1 AND b.d = a.d
-                WHERE a.n < (SELECT max(n) FROM ord)
+                SELECT a_n AS n, a_sid AS snapshot_id, a_d AS d FROM unpaired WHERE b_n IS NULL
             ),
             gone_pages AS (
                 SELECT DISTINCT l.snapshot_id, l.source_domain_id AS d, l.source_url_id AS u
@@ -75,30 +91,52 @@ def history_rows(con: duckdb.DuckDBPyConnection, target: Target) -> list[tuple[A
     ).fetchall()
 
 
+_TOUCHED = """touched AS MATERIALIZED (
+    SELECT r.source_domain_id AS d FROM refdomain_stats r
+    WHERE r.target_domain_id = $domain_id AND r.snapshot_id IN ($before, $after)
+    GROUP BY r.source_domain_id
+    HAVING count(*) = 1 OR bit_xor(r.links_hash) <> 0
+),"""
+"""The referring domains whose backlinks differ between the two snapshots: linking in one of
+them only, or with other links (``links_hash``, ``linkatlas.store.aggregates``)."""
+
+
 def change_rows(
-    con: duckdb.DuckDBPyConnection, target: Target, before: int, after: int
+    con: duckdb.DuckDBPyConnection,
+    target: Target,
+    before: int,
+    after: int,
+    *,
+    aggregated: bool = False,
 ) -> list[tuple[Any, ...]]:
     """Backlinks that differ between two snapshots, one row each:
     (change, source URL, target URL, anchor, status of the source page in ``after``).
 
     ``change`` is ``new`` (only in ``after``), ``gone`` (only in ``before``) or
     ``unfollowed`` (in both, followed before and not after). The status is None when the
-    source page was not captured in ``after``.
+    source page was not captured in ``after``. With ``aggregated`` (domain mode, aggregates
+    current) only the links of the referring domains whose backlinks differ are compared.
     """
     where_a, params = target_filter(target, "a")
     where_b, _ = target_filter(target, "b")
+    touched, of_touched_a, of_touched_b = "", "", ""
+    if aggregated:
+        touched = _TOUCHED
+        of_touched_a = "AND a.source_domain_id IN (SELECT d FROM touched)"
+        of_touched_b = "AND b.source_domain_id IN (SELECT d FROM touched)"
     # One full join of the two snapshots' backlinks by link id (unique in a snapshot) finds
     # all three kinds of change.
     return con.execute(
-        f"""WITH a AS (
+        f"""WITH {touched}
+            a AS (
                 SELECT a.link_id, a.source_url_id, a.target_url_id, a.anchor, a.ordinal,
                        NOT (a.nofollow OR a.sponsored OR a.ugc) AS followed
-                FROM links a WHERE a.snapshot_id = $before AND {where_a}
+                FROM links a WHERE a.snapshot_id = $before AND {where_a} {of_touched_a}
             ),
             b AS (
                 SELECT b.link_id, b.source_url_id, b.target_url_id, b.anchor, b.ordinal,
                        NOT (b.nofollow OR b.sponsored OR b.ugc) AS followed
-                FROM links b WHERE b.snapshot_id = $after AND {where_b}
+                FROM links b WHERE b.snapshot_id = $after AND {where_b} {of_touched_b}
             ),
             changed AS MATERIALIZED (
                 SELECT CASE WHEN a.link_id IS NULL THEN 'new'

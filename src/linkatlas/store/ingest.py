@@ -25,7 +25,7 @@ from linkatlas.extract.urls import host_of, normalize_url, resolve_url
 from linkatlas.ids import link_id, snapshot_id, stable_id
 from linkatlas.records import ExtractedPage, ExtractStats, FetchedPage, Link
 from linkatlas.sources.warc import WarcStats, iter_warc_pages
-from linkatlas.store import layout
+from linkatlas.store import aggregates, layout
 from linkatlas.store.sql import fetch_one
 
 log = logging.getLogger(__name__)
@@ -103,8 +103,14 @@ LINK_COLUMNS = (
 )  # fmt: skip
 
 
-class _Batch:
-    """Pages and links buffered for one transaction, and the URLs, hosts, domains they name."""
+class PageBatch:
+    """Pages and links buffered for one transaction, and the URLs, hosts, domains they name.
+
+    :meth:`add` takes a fetched page and what extraction made of it; :meth:`tables` gives the
+    rows ingest writes, as Arrow tables named after the store's tables (``b_pages``,
+    ``b_links``, ...), with every column the store holds. Ingest merges them into the store
+    (:func:`write_batch`); the benchmark store builder (``bench/stores.py``) appends them.
+    """
 
     def __init__(self, snapshot: int, resolver: DomainResolver) -> None:
         self.snapshot = snapshot
@@ -240,7 +246,7 @@ class Checkpoint:
 
 
 def write_batch(
-    con: duckdb.DuckDBPyConnection, batch: _Batch, checkpoint: Checkpoint
+    con: duckdb.DuckDBPyConnection, batch: PageBatch, checkpoint: Checkpoint
 ) -> tuple[int, int, int]:
     """Write one batch and the file's progress in one transaction.
 
@@ -316,6 +322,12 @@ def _merge(
     total_row = fetch_one(con, "SELECT count(*) FROM b_pages")
     total = int(total_row[0]) if total_row else 0
     if replaced:
+        aggregates.mark_changed(
+            con,
+            snapshot,
+            "SELECT source_domain_id, target_domain_id FROM links WHERE snapshot_id = $sid "
+            "AND source_url_id IN (SELECT url_id FROM fresh WHERE replaces)",
+        )
         con.execute(
             "DELETE FROM links WHERE snapshot_id = $sid AND source_url_id IN "
             "(SELECT url_id FROM fresh WHERE replaces)",
@@ -339,6 +351,12 @@ def _merge(
             con, "SELECT count(*) FROM b_links b SEMI JOIN fresh f ON f.url_id = b.source_url_id"
         )
         links = int(row[0]) if row else 0
+        aggregates.mark_changed(
+            con,
+            snapshot,
+            "SELECT b.source_domain_id, b.target_domain_id FROM b_links b "
+            "SEMI JOIN fresh f ON f.url_id = b.source_url_id",
+        )
     return fresh, total - fresh, links
 
 
@@ -408,9 +426,14 @@ def ingest_warc_files(
             max_page_bytes=max_page_bytes,
             progress=progress,
         )
-    # Layout (issue 5, "Speed"): links clustered by target again once the rows appended since
-    # the last clustering are a large share of them (linkatlas.store.layout).
-    layout.maybe_cluster_links(con)
+    # Speed (issue 5): the links clustered by target again once the rows appended since the
+    # last clustering are a large share of them (linkatlas.store.layout), and the report
+    # aggregates of the targets whose links changed rebuilt (linkatlas.store.aggregates; all
+    # of them, sorted again, when the links were re-clustered).
+    if layout.maybe_cluster_links(con) is None:
+        aggregates.refresh_aggregates(con)
+    else:
+        aggregates.rebuild_aggregates(con)
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -445,7 +468,7 @@ def _ingest_one(
         if progress:
             progress(path, bytes_read)
 
-    batch = _Batch(sid, resolver)
+    batch = PageBatch(sid, resolver)
     source = str(path)
     for fetched in iter_warc_pages(
         path,
@@ -471,12 +494,12 @@ def _ingest_one(
             stats.pages_unchanged += 1
         if len(batch) >= batch_pages:
             _flush(con, batch, stats, Checkpoint(key, source, size, position["records"], False))
-            batch = _Batch(sid, resolver)
+            batch = PageBatch(sid, resolver)
     _flush(con, batch, stats, Checkpoint(key, source, size, position["records"], True))
 
 
 def _flush(
-    con: duckdb.DuckDBPyConnection, batch: _Batch, stats: IngestStats, checkpoint: Checkpoint
+    con: duckdb.DuckDBPyConnection, batch: PageBatch, stats: IngestStats, checkpoint: Checkpoint
 ) -> None:
     written, unchanged, links = write_batch(con, batch, checkpoint)
     stats.pages_written += written

@@ -63,9 +63,13 @@ def check_target(con: duckdb.DuckDBPyConnection, target: Target) -> None:
         con, "SELECT count(*) FROM domains WHERE domain_id = ?", [stable_id(target.domain)]
     )
     if not row or row[0] == 0:
-        raise UnknownTargetError(
-            f"{target.domain} is not in the store: no captured page is on it or links to it"
-        )
+        raise unknown_target(target)
+
+
+def unknown_target(target: Target) -> UnknownTargetError:
+    return UnknownTargetError(
+        f"{target.domain} is not in the store: no captured page is on it or links to it"
+    )
 
 
 def target_filter(target: Target, alias: str = "l") -> tuple[str, dict[str, Any]]:
@@ -157,7 +161,7 @@ def backlink_rows(
     )
 
 
-def _candidates(table: str, value: str, limit: int | None) -> str:
+def candidates(table: str, value: str, limit: int | None) -> str:
     """SQL of the rows of ``table`` whose ``value`` is at least the ``limit``-th largest.
 
     Rows ordered by that value (descending), then by a name, and cut to ``limit`` are among
@@ -183,7 +187,7 @@ def refdomain_rows(
                        count(*) FILTER (WHERE {FOLLOWED}) AS followed
                 FROM links l WHERE {where} GROUP BY l.source_domain_id
             ),
-            candidates AS MATERIALIZED ({_candidates("per_domain", "backlinks", limit)}),
+            candidates AS MATERIALIZED ({candidates("per_domain", "backlinks", limit)}),
             top AS (
                 SELECT p.*, d.domain FROM candidates p
                 JOIN domains d ON d.domain_id = p.source_domain_id
@@ -193,7 +197,7 @@ def refdomain_rows(
                 SELECT a.source_domain_id, min(a.captured_at) AS first_seen,
                        max(a.captured_at) AS last_seen
                 FROM links a SEMI JOIN top t ON t.source_domain_id = a.source_domain_id
-                WHERE a.target_domain_id = $domain_id
+                WHERE a.target_domain_id = $domain_id AND a.kind NOT IN ({_NOT_BACKLINK_KINDS})
                 GROUP BY a.source_domain_id
             )
             SELECT t.domain, t.backlinks, t.followed, s.first_seen, s.last_seen

@@ -7,6 +7,7 @@ Scores (DR, UR) are read only when the ranking stage has written its tables.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,9 +19,11 @@ import duckdb
 from linkatlas.analyze.reports import Target
 from linkatlas.ids import stable_id
 from linkatlas.records import BACKLINK_KINDS
-from linkatlas.store import queries
+from linkatlas.store import aggregates, queries
 from linkatlas.store.queries import FOLLOWED, SnapshotRow
 from linkatlas.store.sql import fetch_one
+
+log = logging.getLogger(__name__)
 
 _KINDS = ", ".join(f"'{kind}'" for kind in BACKLINK_KINDS)
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -37,14 +40,62 @@ class Scope:
     snapshot: SnapshotRow
     where: str
     params: dict[str, Any]
+    aggregated: bool = False
+    """Whether the target's counts can be read from the aggregates (``linkatlas.store.
+    aggregates``): domain mode, aggregates up to date. ``where`` selects its links anyway."""
 
 
 def backlink_scope(con: duckdb.DuckDBPyConnection, target: Target, snapshot: str | None) -> Scope:
-    """The snapshot (latest unless named), checked target and backlink condition of a report."""
-    snap = queries.select_snapshot(con, snapshot)
-    queries.check_target(con, target)
+    """The snapshot (latest unless named), checked target and backlink condition of a report.
+
+    One statement answers all three questions (each costs a report about a millisecond):
+    the snapshot, whether the target's domain is in the store, whether its aggregates are
+    current. Errors are those of :func:`queries.select_snapshot`, then of an unknown target.
+    """
+    domain_id = stable_id(target.domain)
+    which = "" if snapshot is None else "WHERE s.name = $name"
+    row = fetch_one(
+        con,
+        f"""SELECT s.snapshot_id, s.name, s.date,
+                   (SELECT count(*) FROM domains WHERE domain_id = $domain_id),
+                   {aggregates.CURRENT}
+            FROM snapshots s {which} ORDER BY s.date DESC, s.created_at DESC LIMIT 1""",
+        {
+            **aggregates.current_params(domain_id),
+            **({} if snapshot is None else {"name": snapshot}),
+        },
+    )
+    if row is None:  # no such snapshot: select_snapshot raises the error that says why
+        snap = queries.select_snapshot(con, snapshot)
+        aggregated = checked_target(con, target)
+    else:
+        snap = SnapshotRow(int(row[0]), str(row[1]), row[2])
+        aggregated = _aggregated(target, known=bool(row[3]), current=bool(row[4]))
     where, params = queries.backlink_filter(target, snap.snapshot_id)
-    return Scope(target, snap, where, params)
+    return Scope(target, snap, where, params, aggregated=aggregated)
+
+
+def checked_target(con: duckdb.DuckDBPyConnection, target: Target) -> bool:
+    """UnknownTargetError unless the target's domain appears in the store; else whether its
+    reports can read the aggregates: in domain mode, when they are current."""
+    domain_id = stable_id(target.domain)
+    row = fetch_one(
+        con,
+        f"SELECT (SELECT count(*) FROM domains WHERE domain_id = $domain_id), {aggregates.CURRENT}",
+        aggregates.current_params(domain_id),
+    )
+    assert row is not None
+    return _aggregated(target, known=bool(row[0]), current=bool(row[1]))
+
+
+def _aggregated(target: Target, *, known: bool, current: bool) -> bool:
+    if not known:
+        raise queries.unknown_target(target)
+    if target.mode != "domain":
+        return False
+    if not current:
+        log.info("aggregates of %s are not up to date: counting its links", target.domain)
+    return current
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Any) -> list[tuple[Any, ...]]:
@@ -83,13 +134,13 @@ def anchor_groups(
     return [(str(r[0]), bool(r[1]), int(r[2]), int(r[3])) for r in rows]
 
 
-_CATEGORY_CTE = """cat AS (
+CATEGORY_CTE = """cat AS (
     SELECT unnest($cat_anchor) AS anchor, unnest($cat_image) AS image,
            unnest($cat_name) AS category
 )"""
 
 
-def _category_params(
+def category_params(
     params: dict[str, Any], mapping: Sequence[tuple[str, bool, str]]
 ) -> dict[str, Any]:
     return {
@@ -111,11 +162,11 @@ def category_counts(
         return {}
     rows = _rows(
         con,
-        f"""WITH {_CATEGORY_CTE}
+        f"""WITH {CATEGORY_CTE}
             SELECT c.category, count(*), count(DISTINCT l.source_domain_id)
             FROM links l JOIN cat c ON c.anchor = l.anchor AND c.image = l.image
             WHERE {where} GROUP BY c.category""",
-        _category_params(params, mapping),
+        category_params(params, mapping),
     )
     return {str(r[0]): (int(r[1]), int(r[2])) for r in rows}
 
@@ -137,7 +188,7 @@ def domains_using_anchors(
     mapping = [(anchor, image, "x") for anchor, image in anchors]
     rows = _rows(
         con,
-        f"""WITH {_CATEGORY_CTE}
+        f"""WITH {CATEGORY_CTE}
             SELECT d.domain, l.source_domain_id, count(*) AS backlinks,
                    list(DISTINCT l.anchor ORDER BY l.anchor)
             FROM links l
@@ -146,7 +197,7 @@ def domains_using_anchors(
             WHERE {where}
             GROUP BY d.domain, l.source_domain_id
             ORDER BY backlinks DESC, d.domain {_limit_sql(limit)}""",
-        _category_params(params, mapping),
+        category_params(params, mapping),
     )
     return [(str(r[0]), int(r[1]), int(r[2]), list(r[3])) for r in rows]
 
@@ -460,6 +511,16 @@ def domain_ratings(
         con, table="domain_scores", key="domain_id", score="dr", ids=domain_ids,
         snapshot_id=snapshot_id,
     )  # fmt: skip
+
+
+def domain_rating_history(con: duckdb.DuckDBPyConnection, domain_id: int) -> dict[int, float]:
+    """DR of one domain in every snapshot it was ranked in, by snapshot id."""
+    rows = _rows(
+        con,
+        "SELECT snapshot_id, max(dr) FROM domain_scores WHERE domain_id = $d GROUP BY snapshot_id",
+        {"d": domain_id},
+    )
+    return {int(r[0]): float(r[1]) for r in rows if r[1] is not None}
 
 
 def url_ratings(

@@ -250,17 +250,29 @@ def crowded_pages(
     min_outlinks: int,
     cap: int,
 ) -> list[OutlinkRow]:
-    """Per referring domain, its linking pages with at least ``min_outlinks`` outlinks."""
+    """Per referring domain, its linking pages with at least ``min_outlinks`` external outlinks.
+
+    An external outlink is a link of a backlink kind to another registrable domain: what the
+    page's backlinks are, seen from the page. Only pages with ``min_outlinks`` links of any
+    kind (``pages.outlinks``) can have that many, so only theirs are counted.
+    """
     rows = _rows(
         con,
-        f"""WITH hit AS (
-                SELECT DISTINCT l.source_domain_id AS d, l.source_url_id AS u, p.outlinks AS n
+        f"""WITH hit AS MATERIALIZED (
+                SELECT DISTINCT l.snapshot_id AS s, l.source_domain_id AS d, l.source_url_id AS u
                 FROM links l JOIN pages p
                   ON p.snapshot_id = l.snapshot_id AND p.url_id = l.source_url_id
                 WHERE {where} AND {FOLLOWED} AND p.outlinks >= $min_outlinks
+            ),
+            external AS (
+                SELECT o.snapshot_id AS s, o.source_url_id AS u, count(*) AS n
+                FROM links o SEMI JOIN hit h ON h.s = o.snapshot_id AND h.u = o.source_url_id
+                WHERE NOT o.internal AND o.kind IN ({_KINDS})
+                GROUP BY o.snapshot_id, o.source_url_id HAVING count(*) >= $min_outlinks
             )
-            SELECT h.d, count(*), max(h.n), list(su.url ORDER BY h.n DESC, su.url)[1:{int(cap)}]
-            FROM hit h JOIN urls su ON su.url_id = h.u GROUP BY h.d ORDER BY h.d""",
+            SELECT h.d, count(*), max(e.n), list(su.url ORDER BY e.n DESC, su.url)[1:{int(cap)}]
+            FROM hit h JOIN external e ON e.s = h.s AND e.u = h.u
+            JOIN urls su ON su.url_id = h.u GROUP BY h.d ORDER BY h.d""",
         {**params, "min_outlinks": min_outlinks},
     )
     return [OutlinkRow(int(r[0]), int(r[1]), int(r[2]), list(r[3])) for r in rows]

@@ -166,6 +166,76 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX urls_url_id ON urls (url_id)",
         ),
     ),
+    Migration(
+        4,
+        "report aggregates per snapshot and target domain (linkatlas.store.aggregates): "
+        "refdomain_stats, anchor_stats, anchor_totals, page_stats, aggregate_snapshots, "
+        "aggregate_dirty; an index of domains by domain_id",
+        (
+            # A target's backlinks (links of a backlink kind from another registrable domain)
+            # in one snapshot, counted per referring domain. Pages are distinct source URLs;
+            # a URL belongs to one domain, so they add up across domains. backlinks_rank is the
+            # domain's place in the target's list (by backlinks, then name; from 1).
+            """CREATE TABLE refdomain_stats (
+                snapshot_id BIGINT NOT NULL,
+                target_domain_id BIGINT NOT NULL,
+                source_domain_id BIGINT NOT NULL,
+                backlinks BIGINT NOT NULL,
+                followed BIGINT NOT NULL,
+                nofollow BIGINT NOT NULL,
+                sponsored BIGINT NOT NULL,
+                ugc BIGINT NOT NULL,
+                image BIGINT NOT NULL,
+                pages BIGINT NOT NULL,
+                first_captured_at TIMESTAMP NOT NULL,
+                last_captured_at TIMESTAMP NOT NULL,
+                links_hash UBIGINT NOT NULL,
+                backlinks_rank BIGINT NOT NULL
+            )""",
+            # The same backlinks per (anchor, image flag) and referring domain.
+            """CREATE TABLE anchor_stats (
+                snapshot_id BIGINT NOT NULL,
+                target_domain_id BIGINT NOT NULL,
+                anchor VARCHAR NOT NULL,
+                image BOOLEAN NOT NULL,
+                source_domain_id BIGINT NOT NULL,
+                backlinks BIGINT NOT NULL
+            )""",
+            # The same per (anchor, image flag), with the referring domains using the anchor
+            # text whether on an image or not (what a list of anchors shows).
+            """CREATE TABLE anchor_totals (
+                snapshot_id BIGINT NOT NULL,
+                target_domain_id BIGINT NOT NULL,
+                anchor VARCHAR NOT NULL,
+                image BOOLEAN NOT NULL,
+                backlinks BIGINT NOT NULL,
+                referring_domains BIGINT NOT NULL,
+                anchor_referring_domains BIGINT NOT NULL
+            )""",
+            # The same backlinks per linked page of the target.
+            """CREATE TABLE page_stats (
+                snapshot_id BIGINT NOT NULL,
+                target_domain_id BIGINT NOT NULL,
+                target_url_id BIGINT NOT NULL,
+                backlinks BIGINT NOT NULL,
+                referring_domains BIGINT NOT NULL
+            )""",
+            # Snapshots whose aggregates were built (by that version of their definition)...
+            """CREATE TABLE aggregate_snapshots (
+                snapshot_id BIGINT NOT NULL,
+                version INTEGER NOT NULL,
+                built_at TIMESTAMP NOT NULL
+            )""",
+            # ...except for these targets, whose links changed since: written in the same
+            # transaction as the links, removed when their aggregates are rebuilt.
+            """CREATE TABLE aggregate_dirty (
+                snapshot_id BIGINT NOT NULL,
+                target_domain_id BIGINT NOT NULL
+            )""",
+            # Reports name a few domains (the top referring domains): an index lookup.
+            "CREATE INDEX domains_domain_id ON domains (domain_id)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,233 @@
+"""Report aggregates: each target's backlinks counted per snapshot, so reports need not scan them.
+
+A report in ``domain`` mode (the default) counts a target's backlinks in one snapshot: per
+referring domain, per anchor, per linked page. For a target with 100k backlinks that is a
+scan and a hash aggregation of 100k link rows per statement. The aggregate tables (migration
+4) hold those counts, one row per (snapshot, target domain, referring domain) in
+``refdomain_stats``, per (..., anchor, image flag, referring domain) in ``anchor_stats``, per
+(..., anchor, image flag) in ``anchor_totals`` and per (..., linked page) in ``page_stats``;
+``linkatlas.store.stats_queries`` and ``linkatlas.store.history_queries`` read them.
+``refdomain_stats.links_hash`` combines (xor) a 64-bit hash of each backlink's id and followed
+flag (a link id is unique in a snapshot): where it is equal in two snapshots, the domain's
+backlinks are the same, equally followed (but for a 2^-64 chance), so ``changes`` compares
+links only for the domains where it differs.
+Other modes (host, exact, prefix) select a part of a domain's links and scan the links.
+
+Never stale. ``aggregate_snapshots`` lists the snapshots whose aggregates were built (and by
+which :data:`AGGREGATE_VERSION`); ``aggregate_dirty`` lists the (snapshot, target domain)
+pairs whose links changed since. Ingest writes those pairs in the same transaction as the
+links (:func:`mark_changed`), so a crash after a batch leaves them marked, never silently
+wrong; :func:`refresh_aggregates` rebuilds what is marked (a snapshot never built, in full),
+one snapshot per transaction, at the end of every ingest; :func:`rebuild_aggregates` builds
+everything again (``linkatlas optimize``, and ingest when it re-clusters the links). A report
+uses the aggregates of a target only when every snapshot is built and none is marked for it
+(:func:`is_current`); otherwise it scans the links, with the same results. Code that writes
+links other than through ingest marks what it changes, or rebuilds (a store it writes from
+nothing has no snapshot built: its reports scan the links until it is).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import duckdb
+
+from linkatlas.records import BACKLINK_KINDS, LINK_KINDS
+from linkatlas.store.queries import FOLLOWED
+from linkatlas.store.sql import fetch_one
+
+log = logging.getLogger(__name__)
+
+AGGREGATE_VERSION = 1
+"""The definition of the aggregates below; a snapshot built by another is built again."""
+
+TABLES = ("refdomain_stats", "anchor_stats", "anchor_totals", "page_stats")
+"""The aggregate tables. Each is written ordered by target domain, then snapshot, so that zone
+maps find a target's rows as in ``links`` (``linkatlas.store.layout``): a snapshot built in
+full is one sorted run; the targets rebuilt later are appended after it, in runs of their own
+(:func:`rebuild_aggregates` sorts everything again)."""
+
+_NOT_BACKLINK_KINDS = ", ".join(f"'{kind}'" for kind in LINK_KINDS if kind not in BACKLINK_KINDS)
+_BACKLINK = f"l.source_domain_id <> l.target_domain_id AND l.kind NOT IN ({_NOT_BACKLINK_KINDS})"
+
+_SELECTS: dict[str, str] = {
+    "refdomain_stats": f"""
+        WITH per AS (
+            SELECT l.snapshot_id, l.target_domain_id, l.source_domain_id, count(*) AS backlinks,
+                   count(*) FILTER (WHERE {FOLLOWED}), count(*) FILTER (WHERE l.nofollow),
+                   count(*) FILTER (WHERE l.sponsored), count(*) FILTER (WHERE l.ugc),
+                   count(*) FILTER (WHERE l.image), count(DISTINCT l.source_url_id),
+                   min(l.captured_at), max(l.captured_at),
+                   bit_xor(hash(l.link_id, {FOLLOWED}))
+            FROM links l WHERE {{scope}} AND {_BACKLINK}
+            GROUP BY l.snapshot_id, l.target_domain_id, l.source_domain_id
+        )
+        SELECT p.*, row_number() OVER (
+            PARTITION BY p.snapshot_id, p.target_domain_id ORDER BY p.backlinks DESC, d.domain
+        )
+        FROM per p LEFT JOIN domains d ON d.domain_id = p.source_domain_id
+        ORDER BY p.target_domain_id, p.snapshot_id, p.source_domain_id""",
+    "anchor_stats": f"""
+        SELECT l.snapshot_id, l.target_domain_id, l.anchor, l.image, l.source_domain_id, count(*)
+        FROM links l WHERE {{scope}} AND {_BACKLINK}
+        GROUP BY l.snapshot_id, l.target_domain_id, l.anchor, l.image, l.source_domain_id
+        ORDER BY l.target_domain_id, l.snapshot_id, l.anchor, l.image, l.source_domain_id""",
+    # from anchor_stats, built just before
+    "anchor_totals": """
+        WITH per_image AS (
+            SELECT l.snapshot_id, l.target_domain_id, l.anchor, l.image,
+                   sum(l.backlinks) AS backlinks, count(*) AS referring_domains
+            FROM anchor_stats l WHERE {scope}
+            GROUP BY l.snapshot_id, l.target_domain_id, l.anchor, l.image
+        ),
+        per_text AS (
+            SELECT l.snapshot_id, l.target_domain_id, l.anchor,
+                   count(DISTINCT l.source_domain_id) AS anchor_referring_domains
+            FROM anchor_stats l WHERE {scope}
+            GROUP BY l.snapshot_id, l.target_domain_id, l.anchor
+        )
+        SELECT i.snapshot_id, i.target_domain_id, i.anchor, i.image, i.backlinks,
+               i.referring_domains, t.anchor_referring_domains
+        FROM per_image i JOIN per_text t USING (snapshot_id, target_domain_id, anchor)
+        ORDER BY i.target_domain_id, i.snapshot_id, i.anchor, i.image""",
+    "page_stats": f"""
+        SELECT l.snapshot_id, l.target_domain_id, l.target_url_id, count(*),
+               count(DISTINCT l.source_domain_id)
+        FROM links l WHERE {{scope}} AND {_BACKLINK}
+        GROUP BY l.snapshot_id, l.target_domain_id, l.target_url_id
+        ORDER BY l.target_domain_id, l.snapshot_id, l.target_url_id""",
+}
+assert tuple(_SELECTS) == TABLES
+
+_DIRTY_TARGETS = "SELECT target_domain_id FROM aggregate_dirty WHERE snapshot_id = $sid"
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshResult:
+    """What :func:`refresh_aggregates` rebuilt."""
+
+    snapshots_built: int
+    """Snapshots built in full (new ones, or built by another version)."""
+    targets_rebuilt: int
+    """(snapshot, target domain) pairs rebuilt in snapshots built before."""
+    seconds: float
+
+
+def is_built(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> bool:
+    """Whether the snapshot's aggregates were built by this version."""
+    row = fetch_one(
+        con,
+        "SELECT count(*) FROM aggregate_snapshots WHERE snapshot_id = ? AND version = ?",
+        [snapshot_id, AGGREGATE_VERSION],
+    )
+    return bool(row and row[0])
+
+
+def mark_changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, links: str) -> None:
+    """Mark the targets of some links of a snapshot as changed (in the caller's transaction).
+
+    ``links`` is a query (or table name) with ``source_domain_id`` and ``target_domain_id``
+    columns: the links written or about to be deleted. Internal links count in no aggregate and
+    mark nothing; neither does a snapshot never built (it is built in full).
+    """
+    if not is_built(con, snapshot_id):
+        return
+    con.execute(
+        f"""INSERT INTO aggregate_dirty
+            SELECT DISTINCT $sid, x.target_domain_id FROM ({links}) x
+            WHERE x.source_domain_id <> x.target_domain_id
+              AND x.target_domain_id NOT IN ({_DIRTY_TARGETS})""",
+        {"sid": snapshot_id},
+    )
+
+
+CURRENT = """(
+    (SELECT count(*) FROM aggregate_snapshots WHERE version = $aggregate_version)
+    = (SELECT count(*) FROM snapshots)
+    AND (SELECT count(*) FROM aggregate_dirty WHERE target_domain_id = $domain_id) = 0
+)"""
+"""SQL condition: the aggregates of the target domain ``$domain_id`` are up to date in every
+snapshot (parameters: :func:`current_params`). ``aggregate_snapshots`` holds one row per
+built snapshot, so counting its rows tells whether every snapshot is built."""
+
+
+def current_params(domain_id: int) -> dict[str, int]:
+    return {"domain_id": domain_id, "aggregate_version": AGGREGATE_VERSION}
+
+
+def is_current(con: duckdb.DuckDBPyConnection, domain_id: int) -> bool:
+    """Whether the aggregates of a target domain are up to date in every snapshot."""
+    row = fetch_one(con, f"SELECT {CURRENT}", current_params(domain_id))
+    return bool(row and row[0])
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, snapshot_id: int, *, full: bool) -> int:
+    """Rebuild one snapshot's aggregates (all of them, or the marked targets'); the targets
+    rebuilt. Inside the caller's transaction."""
+    params = {"sid": snapshot_id}
+    targets = 0
+    if not full:
+        row = fetch_one(con, f"SELECT count(*) FROM ({_DIRTY_TARGETS})", params)
+        targets = int(row[0]) if row else 0
+        if not targets:
+            return 0
+    marked = f"target_domain_id IN ({_DIRTY_TARGETS})"
+    rows = "snapshot_id = $sid" if full else f"snapshot_id = $sid AND {marked}"
+    links = "l.snapshot_id = $sid" if full else f"l.snapshot_id = $sid AND l.{marked}"
+    for table in TABLES:
+        con.execute(f"DELETE FROM {table} WHERE {rows}", params)
+        con.execute(f"INSERT INTO {table} {_SELECTS[table].format(scope=links)}", params)
+    con.execute("DELETE FROM aggregate_dirty WHERE snapshot_id = $sid", params)
+    if full:
+        con.execute("DELETE FROM aggregate_snapshots WHERE snapshot_id = $sid", params)
+        con.execute(
+            "INSERT INTO aggregate_snapshots VALUES ($sid, $v, now())",
+            {**params, "v": AGGREGATE_VERSION},
+        )
+    return targets
+
+
+def refresh_aggregates(con: duckdb.DuckDBPyConnection) -> RefreshResult:
+    """Bring every snapshot's aggregates up to date; each snapshot in one transaction.
+
+    A snapshot never built (or built by another version) is built in full; in the others
+    the targets marked changed are rebuilt. Nothing to do costs two small queries.
+    """
+    started = time.perf_counter()
+    rows = con.execute(
+        """SELECT s.snapshot_id, a.snapshot_id IS NOT NULL,
+                  EXISTS (SELECT 1 FROM aggregate_dirty d WHERE d.snapshot_id = s.snapshot_id)
+           FROM snapshots s
+           LEFT JOIN aggregate_snapshots a
+             ON a.snapshot_id = s.snapshot_id AND a.version = $v
+           ORDER BY s.date, s.created_at""",
+        {"v": AGGREGATE_VERSION},
+    ).fetchall()
+    built = targets = 0
+    for snapshot_id, was_built, dirty in rows:
+        if was_built and not dirty:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            targets += _rebuild(con, int(snapshot_id), full=not was_built)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        built += 0 if was_built else 1
+    seconds = time.perf_counter() - started
+    if built or targets:
+        log.info(
+            "aggregates: %d snapshots built, %d targets rebuilt in %.1f s", built, targets, seconds
+        )
+    return RefreshResult(built, targets, seconds)
+
+
+def rebuild_aggregates(con: duckdb.DuckDBPyConnection) -> RefreshResult:
+    """Build every snapshot's aggregates again, in full: each snapshot one sorted run again,
+    where rebuilds of a few targets each appended a run of their own. Ingest does it when it
+    re-clusters the links (``linkatlas.store.layout``), ``linkatlas optimize`` always."""
+    con.execute("DELETE FROM aggregate_snapshots")
+    return refresh_aggregates(con)
