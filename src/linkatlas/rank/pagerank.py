@@ -18,7 +18,8 @@ As ``T`` shrinks L1 distances by ``d``, the result is within ``d · tol / (1 - d
 exact PageRank in L1 (5.7 · tol at d = 0.85), whatever led to ``x``.
 
 **Method** (:mod:`linkatlas.rank.solver`): power steps, then Gauss-Seidel sweeps on the
-equivalent linear system, with quadratic extrapolation; they only decide where the final
+equivalent linear system, with quadratic extrapolation (for ``tol`` ≥ 1e-7 power steps
+only, cheaper there: see ``solver.POWER_FROM_TOL``); they only decide where the final
 check starts from. Measured (passes over the links to tol 1e-10; power, power extrapolated,
 sweeps, sweeps extrapolated): 1M-node benchmark graph 60, 40, 37, 27; the 10M-link benchmark
 store's page graph 90, 84, 49, 34, and its domain graph 16 each (no sweeps: well mixed);
@@ -108,17 +109,19 @@ def compute_pagerank(
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
     threads: int | None = None,
-    method: Method = "gauss-seidel",
+    method: Method = "auto",
     extrapolate: bool = True,
 ) -> PageRankResult:
     """PageRank with its pass count; see the module docstring for the model and the method.
 
-    ``method="power", extrapolate=False`` is plain power iteration (the same criterion, more
+    ``method="auto"`` takes power steps for a loose ``tol`` (at least 1e-7), the Gauss-Seidel
+    schedule for a tighter one (``solver.POWER_FROM_TOL``). ``method="power",
+    extrapolate=False`` is plain power iteration (the same criterion, more
     passes). A ``dangling`` distribution other than the personalisation always uses power
     steps (the Gauss-Seidel system holds only when the two are the same).
     """
-    if method not in ("gauss-seidel", "power"):
-        raise InputError(f"method={method!r}: give 'gauss-seidel' or 'power'")
+    if method not in ("auto", "gauss-seidel", "power"):
+        raise InputError(f"method={method!r}: give 'auto', 'gauss-seidel' or 'power'")
     _check_parameters(damping, tol, max_iter)
     n = _check_square(adjacency)
     if n == 0:
