@@ -35,11 +35,17 @@ FEB = "2026-02-10T00:00:00Z"
 
 def reports(con: duckdb.DuckDBPyConnection, site: str, resolver: DomainResolver) -> list[Any]:
     """Every report the aggregates serve, with options that list everything."""
+    summary = profile(con, site, resolver=resolver)
+    # the most used anchors as keywords: exact-match anchors and domains to list
+    common = [a.anchor for a in summary.top_anchors]
     return [
-        profile(con, site, resolver=resolver),
+        summary,
         refdomains(con, site, resolver=resolver, limit=0),
         refdomains(con, site, resolver=resolver, limit=3),
         anchors(con, site, resolver=resolver, keywords=["nomad", "travel gear"], limit=0),
+        anchors(con, site, resolver=resolver, keywords=common, limit=0),
+        anchors(con, site, resolver=resolver, keywords=common, limit=2),
+        anchors(con, site, resolver=resolver),
         history(con, site, resolver=resolver),
         changes(con, site, resolver=resolver, limit=0),
     ]

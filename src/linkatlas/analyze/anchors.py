@@ -307,10 +307,12 @@ def anchors(
     mapping = [(a, img, categorize_anchor(a, image=img, rules=rules)) for a, img, _, _ in groups]
     summary = stats_queries.count_summary(con, scope)
     backlinks, referring_domains = int(summary[0]), int(summary[1])
-    categories = _category_counts(con, scope, mapping, referring_domains)
+    counts, exact_rows = stats_queries.anchor_categories(
+        con, scope, groups, mapping, exact="exact", limit=None if limit <= 0 else limit
+    )
+    categories = _category_counts(counts, referring_domains)
     items = _anchor_items(groups, mapping)
     exact = next(c for c in categories if c.category == "exact")
-    exact_pairs = [(a, img) for a, img, category in mapping if category == "exact"]
     return AnchorsReport(
         target=parsed.text,
         mode=parsed.mode,
@@ -330,17 +332,13 @@ def anchors(
             for i in items
             if i.category == "exact"
         ],
-        exact_match_domains=_exact_domains(con, scope, exact_pairs, limit),
+        exact_match_domains=_exact_domains(con, scope, exact_rows),
     )
 
 
 def _category_counts(
-    con: duckdb.DuckDBPyConnection,
-    scope: report_queries.Scope,
-    mapping: list[tuple[str, bool, AnchorCategory]],
-    referring_domains: int,
+    counts: dict[str, tuple[int, int]], referring_domains: int
 ) -> list[CategoryCount]:
-    counts = stats_queries.category_counts(con, scope, mapping)
     result = []
     for category in ANCHOR_CATEGORIES:
         backlinks, domains = counts.get(category, (0, 0))
@@ -365,12 +363,8 @@ def _anchor_items(
 def _exact_domains(
     con: duckdb.DuckDBPyConnection,
     scope: report_queries.Scope,
-    exact_pairs: list[tuple[str, bool]],
-    limit: int,
+    rows: list[tuple[str, int, int, list[str]]],
 ) -> list[ExactMatchDomain]:
-    rows = stats_queries.domains_using_anchors(
-        con, scope, exact_pairs, limit=None if limit <= 0 else limit
-    )
     ratings = scores.ratings_by_domain(con, scope.snapshot.snapshot_id, [r[0] for r in rows])
     return [
         ExactMatchDomain(domain=r[0], dr=ratings.get(r[0]), backlinks=r[2], anchors=r[3])

@@ -20,7 +20,6 @@ from linkatlas.analyze.reports import ChangesReport, HistoryPoint, HistoryReport
 from linkatlas.analyze.targets import parse_target
 from linkatlas.errors import StoreError
 from linkatlas.extract.domains import DomainResolver
-from linkatlas.ids import stable_id
 from linkatlas.store import history_queries, queries, report_queries
 
 
@@ -32,11 +31,7 @@ def history(
     parsed = parse_target(target, mode, resolver)
     aggregated = report_queries.checked_target(con, parsed)
     rows = history_queries.history_rows(con, parsed, aggregated=aggregated)
-    ratings = (
-        report_queries.domain_rating_history(con, stable_id(parsed.domain))
-        if parsed.mode == "domain"
-        else {}
-    )
+    domain_mode = parsed.mode == "domain"  # DR is the domain's: no rating of a host or page
     items = [
         HistoryPoint(
             snapshot=name,
@@ -44,11 +39,11 @@ def history(
             backlinks=backlinks,
             referring_domains=rd,
             followed_share=round(followed / backlinks, 4) if backlinks else 0.0,
-            dr=ratings.get(sid),
+            dr=float(dr) if domain_mode and dr is not None else None,
             new_referring_domains=new,
             lost_referring_domains=lost,
         )
-        for name, day, backlinks, rd, followed, new, lost, sid in rows
+        for name, day, backlinks, rd, followed, new, lost, _, dr in rows
     ]
     return HistoryReport(target=parsed.text, mode=parsed.mode, items=items)
 

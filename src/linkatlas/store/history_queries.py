@@ -19,7 +19,9 @@ def history_rows(
     con: duckdb.DuckDBPyConnection, target: Target, *, aggregated: bool = False
 ) -> list[tuple[Any, ...]]:
     """Per snapshot, oldest first: name, date, backlinks, referring domains, followed backlinks,
-    new referring domains and lost referring domains (versus the snapshot before).
+    new referring domains and lost referring domains (versus the snapshot before), snapshot
+    id, and the DR of the target's domain (NULL where it was not ranked; in this statement, as
+    a statement of its own costs more).
 
     A referring domain counts as lost only if at least one page through which it linked was
     captured again in the later snapshot; otherwise it was not observed, not lost. With
@@ -81,11 +83,16 @@ def history_rows(
                 ) r GROUP BY r.n
             )
             SELECT o.name, o.date, coalesce(c.backlinks, 0), coalesce(c.rd, 0),
-                   coalesce(c.followed, 0), coalesce(g.c, 0), coalesce(lo.c, 0), o.snapshot_id
+                   coalesce(c.followed, 0), coalesce(g.c, 0), coalesce(lo.c, 0), o.snapshot_id,
+                   dr.dr
             FROM ord o
             LEFT JOIN counts c USING (n)
             LEFT JOIN gained g USING (n)
             LEFT JOIN lost lo USING (n)
+            LEFT JOIN (
+                SELECT snapshot_id, max(dr) AS dr FROM domain_scores
+                WHERE domain_id = $domain_id GROUP BY snapshot_id
+            ) dr ON dr.snapshot_id = o.snapshot_id
             ORDER BY o.n""",
         params,
     ).fetchall()

@@ -513,16 +513,6 @@ def domain_ratings(
     )  # fmt: skip
 
 
-def domain_rating_history(con: duckdb.DuckDBPyConnection, domain_id: int) -> dict[int, float]:
-    """DR of one domain in every snapshot it was ranked in, by snapshot id."""
-    rows = _rows(
-        con,
-        "SELECT snapshot_id, max(dr) FROM domain_scores WHERE domain_id = $d GROUP BY snapshot_id",
-        {"d": domain_id},
-    )
-    return {int(r[0]): float(r[1]) for r in rows if r[1] is not None}
-
-
 def url_ratings(
     con: duckdb.DuckDBPyConnection, url_ids: Sequence[int], snapshot_id: int
 ) -> dict[int, float]:

@@ -180,6 +180,95 @@ def category_counts(
     return {name: (backlinks[name], domains[name]) for name in names}
 
 
+def anchor_categories(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    groups: Sequence[tuple[str, bool, int, int]],
+    mapping: Sequence[tuple[str, bool, str]],
+    *,
+    exact: str,
+    limit: int | None,
+) -> tuple[dict[str, tuple[int, int]], list[tuple[str, int, int, list[str]]]]:
+    """:func:`category_counts` and :func:`domains_using_anchors` of the (anchor, image) pairs
+    of category ``exact``, together; ``groups`` are :func:`anchor_groups` and ``mapping``
+    their categories, in the same order.
+
+    From the aggregates, a category's backlinks are the sum of its groups' (no statement);
+    its referring domains come from one grouping of ``anchor_stats`` by referring domain
+    (as in :func:`category_counts`); the exact-match domains from that category's
+    ``anchor_stats`` rows alone, their anchors gathered here: a list aggregate per domain in
+    SQL costs more than the few rows it reads.
+    """
+    pairs = [(anchor, image) for anchor, image, category in mapping if category == exact]
+    if not scope.aggregated or not mapping:
+        return (
+            category_counts(con, scope, mapping),
+            domains_using_anchors(con, scope, pairs, limit=limit),
+        )
+    names = sorted({category for _, _, category in mapping})
+    bits = {name: 1 << i for i, name in enumerate(names)}
+    backlinks = {name: 0 for name in names}
+    for (_, _, group_backlinks, _), (_, _, category) in zip(groups, mapping, strict=True):
+        backlinks[category] += group_backlinks
+    # One statement: each referring domain's categories as a bit mask (see category_counts),
+    # and the domains per mask (kind 0); the exact category's rows, once; per referring domain
+    # their backlinks; the first domains by backlinks, then by name, and their rows again, for
+    # the anchors they use (kind 1).
+    rows = _rows(
+        con,
+        f"""WITH cat AS (
+                SELECT unnest($cat_anchor) AS anchor, unnest($cat_image) AS image,
+                       unnest($cat_bit) AS bit
+            ),
+            masks AS (
+                SELECT bit_or(c.bit) AS mask
+                FROM anchor_stats a JOIN cat c ON c.anchor = a.anchor AND c.image = a.image
+                WHERE a.target_domain_id = $domain_id AND a.snapshot_id = $sid
+                GROUP BY a.source_domain_id
+            ),
+            used AS MATERIALIZED (
+                SELECT a.source_domain_id, a.anchor, a.backlinks
+                FROM anchor_stats a JOIN cat c ON c.anchor = a.anchor AND c.image = a.image
+                WHERE a.target_domain_id = $domain_id AND a.snapshot_id = $sid
+                  AND c.bit = $exact_bit
+            ),
+            per AS (
+                SELECT source_domain_id, sum(backlinks) AS backlinks
+                FROM used GROUP BY source_domain_id
+            ),
+            top AS (
+                SELECT p.source_domain_id, p.backlinks, d.domain
+                FROM per p JOIN domains d ON d.domain_id = p.source_domain_id
+                ORDER BY p.backlinks DESC, d.domain {_limit_sql(limit)}
+            )
+            SELECT 0 AS kind, mask AS n, count(*) AS backlinks, NULL AS domain,
+                   NULL AS domain_id, NULL AS anchor
+            FROM masks GROUP BY mask
+            UNION ALL
+            SELECT 1, NULL, t.backlinks, t.domain, t.source_domain_id, u.anchor
+            FROM top t JOIN used u ON u.source_domain_id = t.source_domain_id""",
+        {
+            **_params(scope),
+            "cat_anchor": [m[0] for m in mapping],
+            "cat_image": [m[1] for m in mapping],
+            "cat_bit": [bits[m[2]] for m in mapping],
+            "exact_bit": bits.get(exact, 0),
+        },
+    )
+    domains = {name: 0 for name in names}
+    per: dict[str, tuple[int, int, set[str]]] = {}
+    for kind, mask, n, domain, domain_id, anchor in rows:
+        if kind == 0:
+            for name, bit in bits.items():
+                if mask & bit:
+                    domains[name] += int(n)
+        else:
+            per.setdefault(domain, (int(domain_id), int(n), set()))[2].add(anchor)
+    found = [(d, e[0], e[1], sorted(e[2])) for d, e in per.items()]
+    found.sort(key=lambda r: (-r[2], r[0]))
+    return {name: (backlinks[name], domains[name]) for name in names}, found
+
+
 def domains_using_anchors(
     con: duckdb.DuckDBPyConnection,
     scope: Scope,
