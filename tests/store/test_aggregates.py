@@ -271,10 +271,11 @@ def test_a_store_of_the_previous_layout_is_upgraded(
     with open_store(db, create=True) as con:
         ingest_into(con, tmp_path, "2026-01", FIRST, resolver)
         expected = reports_of_one_snapshot(con, resolver)
-        for table in (*aggregates.TABLES, "aggregate_snapshots", "aggregate_dirty"):
+        added = ("history_stats", "refdomain_changes")
+        for table in (*aggregates.TABLES, *added, "aggregate_snapshots", "aggregate_dirty"):
             con.execute(f"DROP TABLE {table}")
         con.execute("DROP INDEX domains_domain_id")
-        con.execute("DELETE FROM schema_migrations WHERE version = 4")
+        con.execute("DELETE FROM schema_migrations WHERE version >= 4")
     with open_store(db) as con:
         version = con.execute("SELECT max(version) FROM schema_migrations").fetchall()
         assert version == [(LATEST_VERSION,)]
@@ -283,6 +284,92 @@ def test_a_store_of_the_previous_layout_is_upgraded(
         assert aggregates.refresh_aggregates(con).snapshots_built == 1
         assert is_aggregated(con, "target.com")
         assert reports_of_one_snapshot(con, resolver) == expected
+
+
+def test_aggregates_of_the_previous_version_are_built_again(
+    tmp_path: Path, resolver: DomainResolver
+) -> None:
+    """A store of migration 4 (aggregates without ``history_stats``, version 1): migration 5
+    adds the table, the aggregates are not current until built again."""
+    db = tmp_path / "v4.duckdb"
+    with open_store(db, create=True) as con:
+        ingest_into(con, tmp_path, "2026-01", FIRST, resolver)
+        ingest_into(con, tmp_path, "2026-02", SECOND, resolver)
+        expected = reports(con, "target.com", resolver)
+        con.execute("DROP TABLE history_stats")
+        con.execute("DROP TABLE refdomain_changes")
+        con.execute("DELETE FROM schema_migrations WHERE version = 5")
+        con.execute("UPDATE aggregate_snapshots SET version = 1")
+    with open_store(db) as con:
+        assert not is_aggregated(con, "target.com")
+        assert reports(con, "target.com", resolver) == expected
+        assert aggregates.refresh_aggregates(con).snapshots_built == 2
+        assert is_aggregated(con, "target.com")
+        assert reports(con, "target.com", resolver) == expected
+        assert_same_as_scans(con, SITES, resolver)
+
+
+EARLIER = [
+    Response("https://d.org/0", a(T, "travel gear"), date="2026-01-20T00:00:00Z"),
+    Response("https://f.org/1", a(T, "nomad"), date="2026-01-20T00:00:00Z"),
+]
+"""A second ingest into month 1: d.org (new in month 2 until now) links already, and f.org
+links, whose page month 2 did not capture (f.org is gone in month 2, not lost)."""
+F_AGAIN = [Response("https://f.org/1", "no links now", date="2026-02-25T00:00:00Z")]
+"""Month 2 captures f.org/1, without its link: f.org is lost in month 2."""
+
+
+def feb(con: duckdb.DuckDBPyConnection, resolver: DomainResolver) -> tuple[int, int, int]:
+    report = history(con, "target.com", resolver=resolver)
+    assert [p.snapshot for p in report.items] == ["2026-01", "2026-02"]
+    point = report.items[1]
+    return point.referring_domains, point.new_referring_domains, point.lost_referring_domains
+
+
+def test_history_follows_changes_of_the_snapshot_before(
+    two_months: duckdb.DuckDBPyConnection,
+    tmp_path: Path,
+    resolver: DomainResolver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """New and lost referring domains of a snapshot depend on the snapshot before: a change
+    there (links of the target marked in month 1 only) and a page captured in month 2 without
+    a link to the target (marking nothing by its links) rebuild month 2's history row."""
+    monkeypatch.setattr(ingest.layout, "maybe_cluster_links", lambda con: None)  # small ingests
+    assert feb(two_months, resolver) == (3, 1, 1)  # d.org new; b.org lost (404)
+    ingest_into(two_months, tmp_path, "2026-01", EARLIER, resolver)
+    assert two_months.execute("SELECT count(*) FROM aggregate_dirty").fetchall() == [(0,)]
+    assert is_aggregated(two_months, "target.com")
+    assert feb(two_months, resolver) == (3, 0, 1)  # d.org no longer new; f.org not observed
+    assert_same_as_scans(two_months, SITES, resolver)
+    ingest_into(two_months, tmp_path, "2026-02", F_AGAIN, resolver)
+    assert is_aggregated(two_months, "target.com")
+    assert feb(two_months, resolver) == (3, 0, 2)  # f.org/1 captured without the link: lost
+    assert_same_as_scans(two_months, SITES, resolver)
+
+
+def test_a_snapshot_between_two_rebuilds_the_history_after_it(
+    two_months: duckdb.DuckDBPyConnection, tmp_path: Path, resolver: DomainResolver
+) -> None:
+    """A snapshot dated between two others changes what the later one is compared with."""
+    mid = [Response("https://d.org/1", a(T, "early"), date="2026-01-25T00:00:00Z")]
+    ingest_into(two_months, tmp_path, "2026-01b", mid, resolver)
+    report = history(two_months, "target.com", resolver=resolver)
+    assert [p.snapshot for p in report.items] == ["2026-01", "2026-01b", "2026-02"]
+    assert is_aggregated(two_months, "target.com")
+    pairs = [("2026-01", "2026-02"), ("2026-02", "2026-01"), ("2026-01", "2026-01b")]
+
+    def compared() -> list[Any]:  # consecutive or not, either way round
+        return [
+            changes(two_months, site, resolver=resolver, before=x, after=y, limit=0)
+            for site in SITES
+            for x, y in pairs
+        ]
+
+    from_aggregates = compared()
+    assert_same_as_scans(two_months, SITES, resolver)
+    set_aside(two_months)
+    assert compared() == from_aggregates
 
 
 def reports_of_one_snapshot(con: duckdb.DuckDBPyConnection, resolver: DomainResolver) -> list[Any]:

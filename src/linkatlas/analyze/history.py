@@ -70,7 +70,7 @@ def changes(
     """New and lost backlinks of a target between two snapshots (default: the two latest)."""
     parsed = parse_target(target, mode, resolver)
     aggregated = report_queries.checked_target(con, parsed)
-    first, second = _pair(con, before, after)
+    first, second, consecutive = _pair(con, before, after)
     new: list[LinkChange] = []
     lost: list[LinkChange] = []
     unseen: list[LinkChange] = []
@@ -80,6 +80,7 @@ def changes(
         first.snapshot_id,
         second.snapshot_id,
         aggregated=aggregated,
+        consecutive=consecutive,
     )
     for change, source, target_url, anchor, status in rows:
         if change == "new":
@@ -108,8 +109,10 @@ def changes(
 
 def _pair(
     con: duckdb.DuckDBPyConnection, before: str | None, after: str | None
-) -> tuple[queries.SnapshotRow, queries.SnapshotRow]:
-    """The two snapshots to compare: as named, else the latest and the one before it."""
+) -> tuple[queries.SnapshotRow, queries.SnapshotRow, bool]:
+    """The two snapshots to compare: as named, else the latest and the one before it; and
+    whether the first is the snapshot just before the second (by date, then creation: the
+    order of the aggregates)."""
     ordered = queries.list_snapshots(con)
     if after is None:
         second = ordered[-1] if ordered else queries.select_snapshot(con, None)
@@ -126,4 +129,6 @@ def _pair(
         first = queries.select_snapshot(con, before)
     if first.snapshot_id == second.snapshot_id:
         raise StoreError("--from and --to name the same snapshot")
-    return first, second
+    ids = [s.snapshot_id for s in ordered]
+    at = ids.index(second.snapshot_id) if second.snapshot_id in ids else -1
+    return first, second, at > 0 and ids[at - 1] == first.snapshot_id

@@ -7,6 +7,15 @@ scan and a hash aggregation of 100k link rows per statement. The aggregate table
 ``refdomain_stats``, per (..., anchor, image flag, referring domain) in ``anchor_stats``, per
 (..., anchor, image flag) in ``anchor_totals`` and per (..., linked page) in ``page_stats``;
 ``linkatlas.store.stats_queries`` and ``linkatlas.store.history_queries`` read them.
+``history_stats`` (migration 5) holds a target's history row per snapshot: backlinks,
+referring domains, followed backlinks, and the referring domains new and lost versus the
+snapshot before (lost: gone, and a page through which it linked was captured again);
+``refdomain_changes`` (migration 5) the referring domains whose backlinks differ from the
+snapshot before (``links_hash``), which ``changes`` of consecutive snapshots reads. As both
+depend on the snapshot before, rebuilding a snapshot's targets rebuilds their rows in the next
+snapshot too (in the same transaction); and a page captured for the first time in a snapshot
+marks the targets it linked to in the snapshot before (it can turn a domain gone into a lost
+one).
 ``refdomain_stats.links_hash`` combines (xor) a 64-bit hash of each backlink's id and followed
 flag (a link id is unique in a snapshot): where it is equal in two snapshots, the domain's
 backlinks are the same, equally followed (but for a 2^-64 chance), so ``changes`` compares
@@ -40,7 +49,7 @@ from linkatlas.store.sql import fetch_one
 
 log = logging.getLogger(__name__)
 
-AGGREGATE_VERSION = 1
+AGGREGATE_VERSION = 2
 """The definition of the aggregates below; a snapshot built by another is built again."""
 
 TABLES = ("refdomain_stats", "anchor_stats", "anchor_totals", "page_stats")
@@ -100,6 +109,73 @@ _SELECTS: dict[str, str] = {
         ORDER BY l.target_domain_id, l.snapshot_id, l.target_url_id""",
 }
 assert tuple(_SELECTS) == TABLES
+
+ORDERED_SNAPSHOTS = """
+    SELECT snapshot_id, name, date, row_number() OVER (ORDER BY date, created_at) AS n
+    FROM snapshots
+"""
+"""Every snapshot with its place ``n`` in time (1: the oldest)."""
+
+_NEIGHBOUR = """(
+    SELECT x.snapshot_id FROM ({ordered}) x
+    WHERE x.n = (SELECT o.n FROM ({ordered}) o WHERE o.snapshot_id = $sid) {step}
+)"""
+PREVIOUS = _NEIGHBOUR.format(ordered=ORDERED_SNAPSHOTS, step="- 1")
+"""SQL: the id of the snapshot before ``$sid`` (NULL for the oldest)."""
+NEXT = _NEIGHBOUR.format(ordered=ORDERED_SNAPSHOTS, step="+ 1")
+"""SQL: the id of the snapshot after ``$sid`` (NULL for the newest)."""
+
+_HISTORY = f"""
+    WITH cur AS (
+        SELECT r.target_domain_id AS t, r.source_domain_id AS d, r.backlinks, r.followed
+        FROM refdomain_stats r WHERE r.snapshot_id = $sid AND {{scope}}
+    ),
+    prev AS MATERIALIZED (
+        SELECT r.target_domain_id AS t, r.source_domain_id AS d
+        FROM refdomain_stats r WHERE r.snapshot_id = $prev AND {{scope}}
+    ),
+    counts AS (
+        SELECT t, sum(backlinks) AS backlinks, count(*) AS rd, sum(followed) AS followed
+        FROM cur GROUP BY t
+    ),
+    gained AS (SELECT t, count(*) AS c FROM cur ANTI JOIN prev USING (t, d) GROUP BY t),
+    gone AS MATERIALIZED (SELECT t, d FROM prev ANTI JOIN cur USING (t, d)),
+    -- a referring domain gone is lost only if a page through which it linked was captured
+    -- again in this snapshot
+    lost AS (
+        SELECT x.t, count(*) AS c FROM (
+            SELECT DISTINCT l.target_domain_id AS t, l.source_domain_id AS d
+            FROM links l
+            SEMI JOIN gone g ON g.t = l.target_domain_id AND g.d = l.source_domain_id
+            SEMI JOIN (SELECT url_id FROM pages WHERE snapshot_id = $sid) p
+              ON p.url_id = l.source_url_id
+            WHERE l.snapshot_id = $prev AND {_BACKLINK}
+        ) x GROUP BY x.t
+    )
+    SELECT $sid, x.t, coalesce(c.backlinks, 0), coalesce(c.rd, 0), coalesce(c.followed, 0),
+           coalesce(g.c, 0), coalesce(lo.c, 0)
+    FROM (SELECT t FROM counts UNION SELECT t FROM prev) x
+    LEFT JOIN counts c USING (t)
+    LEFT JOIN gained g USING (t)
+    LEFT JOIN lost lo USING (t)
+    ORDER BY x.t"""
+"""``history_stats`` of snapshot ``$sid`` (after ``$prev``), from ``refdomain_stats`` of both
+(built before) and, for the referring domains gone, the links and pages; for the targets with
+backlinks in either snapshot."""
+
+_CHANGES = """
+    SELECT $sid, coalesce(c.t, p.t) AS t, coalesce(c.d, p.d) AS d
+    FROM (
+        SELECT r.target_domain_id AS t, r.source_domain_id AS d, r.links_hash AS h
+        FROM refdomain_stats r WHERE r.snapshot_id = $sid AND {scope}
+    ) c
+    FULL JOIN (
+        SELECT r.target_domain_id AS t, r.source_domain_id AS d, r.links_hash AS h
+        FROM refdomain_stats r WHERE r.snapshot_id = $prev AND {scope}
+    ) p ON p.t = c.t AND p.d = c.d
+    WHERE c.d IS NULL OR p.d IS NULL OR c.h <> p.h
+    ORDER BY t, d"""
+"""``refdomain_changes`` of snapshot ``$sid`` (after ``$prev``)."""
 
 _DIRTY_TARGETS = "SELECT target_domain_id FROM aggregate_dirty WHERE snapshot_id = $sid"
 
@@ -163,9 +239,37 @@ def is_current(con: duckdb.DuckDBPyConnection, domain_id: int) -> bool:
     return bool(row and row[0])
 
 
-def _rebuild(con: duckdb.DuckDBPyConnection, snapshot_id: int, *, full: bool) -> int:
+def _rebuild_history(con: duckdb.DuckDBPyConnection, snapshot_id: int, *, full: bool) -> None:
+    """Rebuild one snapshot's ``history_stats`` and ``refdomain_changes`` (all targets, or
+    those in the temp table ``rebuilt_targets``), from its ``refdomain_stats`` and the previous
+    snapshot's. The oldest snapshot has no changes (nothing to compare with)."""
+    params = {"sid": snapshot_id}
+    marked = "target_domain_id IN (SELECT target_domain_id FROM rebuilt_targets)"
+    rows = "snapshot_id = $sid" if full else f"snapshot_id = $sid AND {marked}"
+    scope = "TRUE" if full else f"r.{marked}"
+    row = fetch_one(con, f"SELECT {PREVIOUS}", params)
+    prev = None if row is None or row[0] is None else int(row[0])
+    con.execute(f"DELETE FROM history_stats WHERE {rows}", params)
+    con.execute(
+        f"INSERT INTO history_stats {_HISTORY.format(scope=scope)}", {**params, "prev": prev}
+    )
+    con.execute(f"DELETE FROM refdomain_changes WHERE {rows}", params)
+    if prev is not None:
+        con.execute(
+            f"INSERT INTO refdomain_changes {_CHANGES.format(scope=scope)}",
+            {**params, "prev": prev},
+        )
+
+
+def _rebuild(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, *, full: bool, next_full: bool
+) -> int:
     """Rebuild one snapshot's aggregates (all of them, or the marked targets'); the targets
-    rebuilt. Inside the caller's transaction."""
+    rebuilt. Inside the caller's transaction.
+
+    The ``history_stats`` and ``refdomain_changes`` rows of the next snapshot depend on this
+    one's: they are rebuilt too, for the same targets, in the same transaction, unless the next
+    snapshot is built in full anyway (``next_full``)."""
     params = {"sid": snapshot_id}
     targets = 0
     if not full:
@@ -173,12 +277,19 @@ def _rebuild(con: duckdb.DuckDBPyConnection, snapshot_id: int, *, full: bool) ->
         targets = int(row[0]) if row else 0
         if not targets:
             return 0
+        con.execute(f"CREATE OR REPLACE TEMP TABLE rebuilt_targets AS {_DIRTY_TARGETS}", params)
     marked = f"target_domain_id IN ({_DIRTY_TARGETS})"
     rows = "snapshot_id = $sid" if full else f"snapshot_id = $sid AND {marked}"
     links = "l.snapshot_id = $sid" if full else f"l.snapshot_id = $sid AND l.{marked}"
     for table in TABLES:
         con.execute(f"DELETE FROM {table} WHERE {rows}", params)
         con.execute(f"INSERT INTO {table} {_SELECTS[table].format(scope=links)}", params)
+    _rebuild_history(con, snapshot_id, full=full)
+    row = fetch_one(con, f"SELECT {NEXT}", params)
+    if row is not None and row[0] is not None and not next_full:
+        _rebuild_history(con, int(row[0]), full=full)
+    if not full:
+        con.execute("DROP TABLE rebuilt_targets")
     con.execute("DELETE FROM aggregate_dirty WHERE snapshot_id = $sid", params)
     if full:
         con.execute("DELETE FROM aggregate_snapshots WHERE snapshot_id = $sid", params)
@@ -206,12 +317,13 @@ def refresh_aggregates(con: duckdb.DuckDBPyConnection) -> RefreshResult:
         {"v": AGGREGATE_VERSION},
     ).fetchall()
     built = targets = 0
-    for snapshot_id, was_built, dirty in rows:
+    for i, (snapshot_id, was_built, dirty) in enumerate(rows):
         if was_built and not dirty:
             continue
+        next_full = i + 1 < len(rows) and not rows[i + 1][1]
         con.execute("BEGIN TRANSACTION")
         try:
-            targets += _rebuild(con, int(snapshot_id), full=not was_built)
+            targets += _rebuild(con, int(snapshot_id), full=not was_built, next_full=next_full)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

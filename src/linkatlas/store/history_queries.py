@@ -7,12 +7,8 @@ from typing import Any
 import duckdb
 
 from linkatlas.analyze.reports import Target
+from linkatlas.store.aggregates import ORDERED_SNAPSHOTS
 from linkatlas.store.queries import FOLLOWED, target_filter
-
-ORDERED_SNAPSHOTS = """
-    SELECT snapshot_id, name, date, row_number() OVER (ORDER BY date, created_at) AS n
-    FROM snapshots
-"""
 
 
 def history_rows(
@@ -25,20 +21,32 @@ def history_rows(
 
     A referring domain counts as lost only if at least one page through which it linked was
     captured again in the later snapshot; otherwise it was not observed, not lost. With
-    ``aggregated`` (domain mode, aggregates current) the counts per snapshot and referring
-    domain are read from ``refdomain_stats`` instead of the links.
+    ``aggregated`` (domain mode, aggregates current) the rows are read from ``history_stats``
+    (``linkatlas.store.aggregates``), built by the same rules, instead of counted from the
+    links.
     """
     where, params = target_filter(target)
-    per_domain = (
-        """SELECT r.snapshot_id, r.source_domain_id AS d, r.backlinks, r.followed
-           FROM refdomain_stats r WHERE r.target_domain_id = $domain_id"""
-        if aggregated
-        else f"""SELECT l.snapshot_id, l.source_domain_id AS d, count(*) AS backlinks,
-                        count(*) FILTER (WHERE {FOLLOWED}) AS followed
-                 FROM links l WHERE {where}
-                 GROUP BY l.snapshot_id, l.source_domain_id"""
-    )
-    # One pass over the target's links (or their counts) gives every snapshot's referring
+    dr = """LEFT JOIN (
+                SELECT snapshot_id, max(dr) AS dr FROM domain_scores
+                WHERE domain_id = $domain_id GROUP BY snapshot_id
+            ) dr ON dr.snapshot_id = o.snapshot_id"""
+    if aggregated:  # one row per snapshot, built with the aggregates
+        return con.execute(
+            f"""SELECT o.name, o.date, coalesce(h.backlinks, 0), coalesce(h.referring_domains, 0),
+                       coalesce(h.followed, 0), coalesce(h.new_domains, 0),
+                       coalesce(h.lost_domains, 0), o.snapshot_id, dr.dr
+                FROM ({ORDERED_SNAPSHOTS}) o
+                LEFT JOIN history_stats h
+                  ON h.snapshot_id = o.snapshot_id AND h.target_domain_id = $domain_id
+                {dr}
+                ORDER BY o.n""",
+            {"domain_id": params["domain_id"]},
+        ).fetchall()
+    per_domain = f"""SELECT l.snapshot_id, l.source_domain_id AS d, count(*) AS backlinks,
+                            count(*) FILTER (WHERE {FOLLOWED}) AS followed
+                     FROM links l WHERE {where}
+                     GROUP BY l.snapshot_id, l.source_domain_id"""
+    # One pass over the target's links gives every snapshot's referring
     # domains with their counts; the links are read again only for the domains gone in the
     # next snapshot, to see whether a page of theirs was captured there (few rows, so few page
     # lookups).
@@ -89,10 +97,7 @@ def history_rows(
             LEFT JOIN counts c USING (n)
             LEFT JOIN gained g USING (n)
             LEFT JOIN lost lo USING (n)
-            LEFT JOIN (
-                SELECT snapshot_id, max(dr) AS dr FROM domain_scores
-                WHERE domain_id = $domain_id GROUP BY snapshot_id
-            ) dr ON dr.snapshot_id = o.snapshot_id
+            {dr}
             ORDER BY o.n""",
         params,
     ).fetchall()
@@ -108,6 +113,13 @@ _TOUCHED = """touched AS MATERIALIZED (
 them only, or with other links (``links_hash``, ``linkatlas.store.aggregates``)."""
 
 
+_CONSECUTIVE_TOUCHED = """touched AS MATERIALIZED (
+    SELECT c.source_domain_id AS d FROM refdomain_changes c
+    WHERE c.target_domain_id = $domain_id AND c.snapshot_id = $after
+),"""
+"""The same, for consecutive snapshots: as the aggregates recorded them."""
+
+
 def change_rows(
     con: duckdb.DuckDBPyConnection,
     target: Target,
@@ -115,6 +127,7 @@ def change_rows(
     after: int,
     *,
     aggregated: bool = False,
+    consecutive: bool = False,
 ) -> list[tuple[Any, ...]]:
     """Backlinks that differ between two snapshots, one row each:
     (change, source URL, target URL, anchor, status of the source page in ``after``).
@@ -122,13 +135,15 @@ def change_rows(
     ``change`` is ``new`` (only in ``after``), ``gone`` (only in ``before``) or
     ``unfollowed`` (in both, followed before and not after). The status is None when the
     source page was not captured in ``after``. With ``aggregated`` (domain mode, aggregates
-    current) only the links of the referring domains whose backlinks differ are compared.
+    current) only the links of the referring domains whose backlinks differ are compared: read
+    from ``refdomain_changes`` when ``before`` is the snapshot just before ``after``
+    (``consecutive``), else found in ``refdomain_stats``.
     """
     where_a, params = target_filter(target, "a")
     where_b, _ = target_filter(target, "b")
     touched, of_touched_a, of_touched_b = "", "", ""
     if aggregated:
-        touched = _TOUCHED
+        touched = _CONSECUTIVE_TOUCHED if consecutive else _TOUCHED
         of_touched_a = "AND a.source_domain_id IN (SELECT d FROM touched)"
         of_touched_b = "AND b.source_domain_id IN (SELECT d FROM touched)"
     # One full join of the two snapshots' backlinks by link id (unique in a snapshot) finds

@@ -338,6 +338,17 @@ def _merge(
             "(SELECT url_id FROM fresh WHERE replaces)",
             {"sid": snapshot},
         )
+    if fresh > replaced:
+        # A page captured for the first time in this snapshot can turn a referring domain
+        # gone since the snapshot before into a lost one (``history_stats``): mark the targets
+        # it linked to there.
+        aggregates.mark_changed(
+            con,
+            snapshot,
+            "SELECT source_domain_id, target_domain_id FROM links "
+            f"WHERE snapshot_id = {aggregates.PREVIOUS} "
+            "AND source_url_id IN (SELECT url_id FROM fresh WHERE NOT replaces)",
+        )
     con.execute(
         "INSERT INTO pages BY NAME SELECT b.* FROM b_pages b SEMI JOIN fresh USING (url_id)"
     )

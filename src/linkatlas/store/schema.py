@@ -236,6 +236,33 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX domains_domain_id ON domains (domain_id)",
         ),
     ),
+    Migration(
+        5,
+        "history aggregates: history_stats, refdomain_changes",
+        (
+            # A target's history row per snapshot: its backlinks, referring domains, followed
+            # backlinks, and referring domains new and lost versus the snapshot before
+            # (``linkatlas.store.aggregates``). Stores built before rebuild their aggregates
+            # (the aggregate version changed).
+            """CREATE TABLE history_stats (
+                snapshot_id BIGINT NOT NULL,
+                target_domain_id BIGINT NOT NULL,
+                backlinks BIGINT NOT NULL,
+                referring_domains BIGINT NOT NULL,
+                followed BIGINT NOT NULL,
+                new_domains BIGINT NOT NULL,
+                lost_domains BIGINT NOT NULL
+            )""",
+            # The referring domains whose backlinks to a target differ from the snapshot
+            # before (linking in one of the two only, or with other links): what ``changes``
+            # compares between consecutive snapshots.
+            """CREATE TABLE refdomain_changes (
+                snapshot_id BIGINT NOT NULL,
+                target_domain_id BIGINT NOT NULL,
+                source_domain_id BIGINT NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
