@@ -43,8 +43,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from linkatlas.records import BACKLINK_KINDS, LINK_KINDS
-from linkatlas.store.queries import FOLLOWED
+from linkatlas.store.queries import FOLLOWED, NOT_BACKLINK_KINDS
 from linkatlas.store.sql import fetch_one
 
 log = logging.getLogger(__name__)
@@ -58,8 +57,7 @@ maps find a target's rows as in ``links`` (``linkatlas.store.layout``): a snapsh
 full is one sorted run; the targets rebuilt later are appended after it, in runs of their own
 (:func:`rebuild_aggregates` sorts everything again)."""
 
-_NOT_BACKLINK_KINDS = ", ".join(f"'{kind}'" for kind in LINK_KINDS if kind not in BACKLINK_KINDS)
-_BACKLINK = f"l.source_domain_id <> l.target_domain_id AND l.kind NOT IN ({_NOT_BACKLINK_KINDS})"
+_BACKLINK = f"l.source_domain_id <> l.target_domain_id AND l.kind NOT IN ({NOT_BACKLINK_KINDS})"
 
 _SELECTS: dict[str, str] = {
     "refdomain_stats": f"""

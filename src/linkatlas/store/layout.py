@@ -48,10 +48,6 @@ class LayoutState:
     tail: int  # rows appended since the last clustering (all of them if never clustered)
     clustered_at: datetime | None
 
-    @property
-    def tail_share(self) -> float:
-        return self.tail / self.rows if self.rows else 0.0
-
 
 @dataclass(frozen=True, slots=True)
 class ClusterResult:

@@ -17,8 +17,8 @@ from linkatlas.store.sql import fetch_one
 # The backlink kinds, written as the complement within LINK_KINDS (the only kinds a link row
 # holds): DuckDB evaluates "<>" inside the scan, on the compressed column, but an IN list only
 # after it, which doubles the cost of reading a target's links (layout.py).
-_NOT_BACKLINK_KINDS = ", ".join(f"'{kind}'" for kind in LINK_KINDS if kind not in BACKLINK_KINDS)
-assert _NOT_BACKLINK_KINDS
+NOT_BACKLINK_KINDS = ", ".join(f"'{kind}'" for kind in LINK_KINDS if kind not in BACKLINK_KINDS)
+assert NOT_BACKLINK_KINDS
 FOLLOWED = "NOT (l.nofollow OR l.sponsored OR l.ugc)"
 
 
@@ -81,7 +81,7 @@ def target_filter(target: Target, alias: str = "l") -> tuple[str, dict[str, Any]
         # source_domain_id <> target_domain_id, given the clause above; as a comparison with a
         # constant, DuckDB evaluates it inside the scan
         f"{a}.source_domain_id <> $domain_id",
-        f"{a}.kind NOT IN ({_NOT_BACKLINK_KINDS})",
+        f"{a}.kind NOT IN ({NOT_BACKLINK_KINDS})",
     ]
     if target.mode == "host" and target.host is not None:
         params["host_id"] = stable_id(target.host)
@@ -197,7 +197,7 @@ def refdomain_rows(
                 SELECT a.source_domain_id, min(a.captured_at) AS first_seen,
                        max(a.captured_at) AS last_seen
                 FROM links a SEMI JOIN top t ON t.source_domain_id = a.source_domain_id
-                WHERE a.target_domain_id = $domain_id AND a.kind NOT IN ({_NOT_BACKLINK_KINDS})
+                WHERE a.target_domain_id = $domain_id AND a.kind NOT IN ({NOT_BACKLINK_KINDS})
                 GROUP BY a.source_domain_id
             )
             SELECT t.domain, t.backlinks, t.followed, s.first_seen, s.last_seen
