@@ -254,6 +254,7 @@ def test_tables_show_page_text_as_text(tmp_path: Path) -> None:
         (["disavow", "x.com", "--check", "missing.txt"], "takes no TARGET"),
         (["disavow", "example.com", "--domain", "a.org", "--out", "x.csv", "--db", "{db}"], ".txt"),
         (["intersect", "--db", "{db}"], "competitors"),
+        (["anchors", "example.com", "--limit", "-1", "--db", "{db}"], "--limit"),
     ],
 )
 def test_user_errors_are_one_line(

@@ -32,6 +32,9 @@ SnapshotOption = Annotated[
     str | None, typer.Option("--snapshot", help="Snapshot to report on (default: the latest).")
 ]
 LimitOption = Annotated[
-    int, typer.Option("--limit", "-n", help="Rows to show; 0 shows all. `total` counts all rows.")
+    int,
+    typer.Option(
+        "--limit", "-n", min=0, help="Rows to show; 0 shows all. `total` counts all rows."
+    ),
 ]
 TargetArgument = Annotated[str, typer.Argument(help="Domain, host, URL or URL prefix.")]
