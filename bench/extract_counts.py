@@ -22,7 +22,7 @@ from selectolax.lexbor import LexborHTMLParser
 from linkatlas.extract.domains import DomainResolver
 from linkatlas.extract.encoding import decode_page
 from linkatlas.extract.html import extract_page
-from linkatlas.extract.urls import WEB_SCHEMES, resolve_url, scheme_of, skip_reason
+from linkatlas.extract.urls import resolve_href, scheme_of
 from linkatlas.sources.warc import iter_warc_pages
 
 try:
@@ -235,15 +235,10 @@ def lxml_tree(root: Any) -> Tree:
 
 
 def linkatlas_verdict(href: str, base: str, codec: str | None) -> str | None:
-    """None if LinkAtlas keeps the href as a link, else why not (mirrors ``_PageLinks``)."""
-    reason = skip_reason(href)
-    if reason is not None:
-        return reason
-    target = resolve_url(href.strip(), base, codec)
-    if target is None:
-        return "unparsable"
-    scheme = scheme_of(target)
-    return None if scheme in WEB_SCHEMES else f"other_scheme:{scheme}"
+    """None if LinkAtlas keeps the href as a link, else why not (the scheme too for
+    ``other_scheme``)."""
+    target, reason = resolve_href(href, base, codec)
+    return f"other_scheme:{scheme_of(target)}" if reason == "other_scheme" else reason
 
 
 def scrapy_verdict(href: str, base: str, response: Any) -> str | None:

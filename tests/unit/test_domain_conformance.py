@@ -458,3 +458,18 @@ def test_cache_is_bounded_and_consistent() -> None:
 
 def test_default_resolver_is_shared() -> None:
     assert default_resolver() is default_resolver()
+
+
+def test_href_caches_are_bounded_together() -> None:
+    small = DomainResolver(max_cache=3)
+    absolute = small.absolute_hrefs()
+    relative = small.relative_hrefs("https://example.com/a/")
+    small.remember_href(absolute, "https://example.com/", ("https://example.com/", "h", "d"))
+    small.remember_href(relative, "b", "unparsable")
+    small.remember_href(small.relative_hrefs("https://example.com/"), "c", "mailto")
+    assert small.relative_hrefs("https://example.com/a/") is relative
+    assert (len(absolute), len(relative)) == (1, 1)
+    small.remember_href(absolute, "https://example.org/", "unparsable")
+    assert absolute == {"https://example.org/": "unparsable"}
+    assert relative == {}
+    assert small.relative_hrefs("https://example.com/") == {}

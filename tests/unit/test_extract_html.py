@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from linkatlas import extract_links
-from linkatlas.extract.domains import DomainResolver
+from linkatlas.extract.domains import DomainResolver, ResolvedHref
 from linkatlas.extract.html import extract_page, rel_tokens, robots_flags
 from linkatlas.sources.warc import iter_warc_pages
 
@@ -235,10 +235,9 @@ def test_run_cache_gives_the_same_links_as_fresh_resolution(real_pages_warc: Pat
     gives the links a fresh resolver gives. A second base in each directory is tried too."""
 
     class Uncached(DomainResolver):
-        def cached_href(self, href: str) -> tuple[str, str, str] | str | None:
-            return None
-
-        def remember_href(self, href: str, resolved: tuple[str, str, str] | str) -> None:
+        def remember_href(
+            self, cache: dict[str, ResolvedHref], href: str, resolved: ResolvedHref
+        ) -> None:
             pass
 
     pages = list(iter_warc_pages(real_pages_warc))

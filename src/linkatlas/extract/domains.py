@@ -10,10 +10,13 @@ from functools import lru_cache
 
 import tldextract
 
+ResolvedHref = tuple[str, str, str] | str
+"""A raw href's (target URL, host, registrable domain), or why it is not a link."""
+
 
 class DomainResolver:
     """Maps hosts to registrable domains, caching the answer per host (and, for the
-    extractor, the resolution of absolute hrefs, see :meth:`cached_href`).
+    extractor, the resolution of hrefs across pages, see :meth:`absolute_hrefs`).
 
     The Public Suffix List algorithm, private section included: a host under a listed suffix
     maps to that suffix plus one label; a host under an unlisted TLD falls under the list's
@@ -35,18 +38,41 @@ class DomainResolver:
         )
         self._cache: dict[str, str] = {}
         self._max_cache = max_cache
-        self._hrefs: dict[str, tuple[str, str, str] | str] = {}
+        self._absolute: dict[str, ResolvedHref] = {}
+        self._relative: dict[str, dict[str, ResolvedHref]] = {}
+        self._hrefs = 0
 
-    def cached_href(self, href: str) -> tuple[str, str, str] | str | None:
-        """What :meth:`remember_href` stored for an absolute href: (url, host, domain) or a
-        drop reason. Absolute hrefs resolve the same on every page, and sitewide links repeat
-        on every page of a site, so the pipeline resolves each once per run."""
-        return self._hrefs.get(href)
+    def absolute_hrefs(self) -> dict[str, ResolvedHref]:
+        """The run's resolutions of absolute hrefs, by raw href.
 
-    def remember_href(self, href: str, resolved: tuple[str, str, str] | str) -> None:
-        if len(self._hrefs) >= self._max_cache:
-            self._hrefs.clear()
-        self._hrefs[href] = resolved
+        An absolute href resolves the same on every page, and sitewide links repeat on every
+        page of a site, so the pipeline resolves each once per run. The extractor looks hrefs
+        up in this dict directly (one dict lookup per link) and stores through
+        :meth:`remember_href`, which bounds the caches."""
+        return self._absolute
+
+    def relative_hrefs(self, directory: str) -> dict[str, ResolvedHref]:
+        """The run's resolutions of relative hrefs against a base in ``directory`` (a base URL
+        up to the last ``/`` of its path), by raw href; which hrefs belong here is the
+        extractor's business (see :meth:`absolute_hrefs`)."""
+        cache = self._relative.get(directory)
+        if cache is None:
+            cache = self._relative[directory] = {}
+        return cache
+
+    def remember_href(
+        self, cache: dict[str, ResolvedHref], href: str, resolved: ResolvedHref
+    ) -> None:
+        """Store a resolution in one of the dicts above, all of which are emptied once they
+        hold ``max_cache`` entries together."""
+        if self._hrefs >= self._max_cache:
+            self._absolute.clear()
+            for directory in self._relative.values():
+                directory.clear()
+            self._relative.clear()
+            self._hrefs = 0
+        cache[href] = resolved
+        self._hrefs += 1
 
     def registrable_domain(self, host: str) -> str:
         """The registrable domain ("site") of a host, lower-cased, without a trailing dot."""

@@ -12,11 +12,11 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from linkatlas.extract.domains import DomainResolver, default_resolver
+from linkatlas.extract.domains import DomainResolver, ResolvedHref, default_resolver
 from linkatlas.extract.encoding import parser_input
 from linkatlas.extract.guards import cap_nesting
 from linkatlas.extract.position import link_position, tag_ids
-from linkatlas.extract.urls import WEB_SCHEMES, host_of, resolve_url, scheme_of, skip_reason
+from linkatlas.extract.urls import host_of, resolve_href, resolve_url
 from linkatlas.records import ExtractedPage, ExtractStats, Link, LinkKind, PageInfo, Position
 
 LINK_SELECTOR = "[href], a img"
@@ -92,15 +92,14 @@ def _header_values(headers: Headers | None, name: str) -> list[str]:
     return [value for key, value in items if key.lower() == lowered]
 
 
-Resolved = tuple[str, str, str] | str
-"""A raw href's (target URL, host, registrable domain), or why it is not a link."""
-
-
 class _PageLinks:
     """Collects the links of one page, resolving and classifying each.
 
-    Resolution is cached per raw href within the page (menus repeat the same links) and, where
-    that is exact, per run in the resolver (see :meth:`resolve`).
+    Resolution is cached per run in the resolver where that is exact: an absolute href
+    resolves the same on every page; any other href (but an empty one, ``?query`` or
+    ``#fragment``, which depend on the base's query) resolves the same against every base
+    with the same directory. Only ASCII hrefs go there: a non-ASCII query is encoded in the
+    page's own encoding. The other hrefs are cached for the page alone (menus repeat links).
     """
 
     def __init__(
@@ -119,55 +118,47 @@ class _PageLinks:
         self.nofollow_all = nofollow_all
         self.links: list[Link] = []
         self.stats = ExtractStats(pages=1)
-        self.resolved: dict[str, Resolved] = {}
-        """The page's cache: raw href → :data:`Resolved`."""
-        self._base_dir = _directory_of(base) + "\x00"
+        self.absolute = resolver.absolute_hrefs()
+        """The run's cache of absolute hrefs (see :meth:`resolve`)."""
+        self.relative = resolver.relative_hrefs(_directory_of(base))
+        """The run's cache of relative hrefs against this page's base directory."""
+        self.own: dict[str, ResolvedHref] = {}
+        """The page's cache of the hrefs that depend on its whole base."""
 
-    def _resolve(self, href: str, base: str, encoding: str | None) -> tuple[str, str, str] | str:
+    def _resolve(self, href: str, base: str, encoding: str | None) -> ResolvedHref:
         """(target, host, domain), or the reason the href is not a link."""
-        reason = skip_reason(href)
+        target, reason = resolve_href(href, base, encoding)
         if reason is not None:
             return reason
-        target = resolve_url(href.strip(), base, encoding)
-        if target is None:
-            return "unparsable"
-        if scheme_of(target) not in WEB_SCHEMES:
-            return "other_scheme"
         host = host_of(target)
         return target, host, self.resolver.registrable_domain(host)
 
-    def resolve(self, href: str) -> Resolved:
-        """Resolve a raw href against the page base (callers look in :attr:`resolved` first).
+    def lookup(self, href: str) -> ResolvedHref:
+        """A raw href resolved against the page base, through the caches."""
+        return (
+            self.absolute.get(href)
+            or self.relative.get(href)
+            or self.own.get(href)
+            or self.resolve(href)
+        )
 
-        Through the run's cache where that is exact: an absolute href resolves the same on
-        every page; any other href (but an empty one, ``?query`` or ``#fragment``, which
-        depend on the base's query) resolves the same against every base with the same
-        directory. Only ASCII hrefs are cached: a non-ASCII query is encoded in the page's own
-        encoding.
-        """
-        key: str | None = None
-        resolved: Resolved | None
+    def resolve(self, href: str) -> ResolvedHref:
+        """Resolve a raw href against the page base and cache it (callers look in the
+        caches first, see :meth:`lookup`)."""
+        resolved = self._resolve(href, self.base, self.encoding)
         if href.isascii():
             if href.startswith(("http://", "https://")):
-                key = href
-            elif href and href[0] not in "?#" and not href[0].isspace():
-                key = self._base_dir + href
-        if key is None:
-            resolved = self._resolve(href, self.base, self.encoding)
-        else:
-            resolved = self.resolver.cached_href(key)
-            if resolved is None:
-                resolved = self._resolve(href, self.base, self.encoding)
-                self.resolver.remember_href(key, resolved)
-        self.resolved[href] = resolved
+                self.resolver.remember_href(self.absolute, href, resolved)
+                return resolved
+            if href and href[0] not in "?#" and not href[0].isspace():
+                self.resolver.remember_href(self.relative, href, resolved)
+                return resolved
+        self.own[href] = resolved
         return resolved
 
     def add(self, href: str, kind: LinkKind, *, base: str | None = None) -> Link | None:
         """Resolve and record one link of the page head or the HTTP answer (no anchor)."""
-        if base is None:
-            resolved = self.resolved.get(href) or self.resolve(href)
-        else:
-            resolved = self._resolve(href, base, None)
+        resolved = self.lookup(href) if base is None else self._resolve(href, base, None)
         if isinstance(resolved, str):
             self.stats.drop(resolved)
             return None
@@ -327,7 +318,9 @@ def _add_body_links(tree: LexborHTMLParser, collector: _PageLinks) -> None:
     nodes = tree.css(LINK_SELECTOR)
     tags = [node.tag_id for node in nodes]
     inside = _images_inside_links(nodes, tags) if _IMG in tags else {}
-    resolved_get = collector.resolved.get
+    absolute_get = collector.absolute.get
+    relative_get = collector.relative.get
+    own_get = collector.own.get
     resolve = collector.resolve
     page_domain = collector.page_domain
     nofollow_all = collector.nofollow_all
@@ -339,7 +332,8 @@ def _add_body_links(tree: LexborHTMLParser, collector: _PageLinks) -> None:
             continue
         attrs = node.attributes
         href = attrs.get("href") or ""  # a valueless href is the empty URL: the page itself
-        resolved = resolved_get(href) or resolve(href)
+        # _PageLinks.lookup, inlined: one dict lookup for a known absolute href.
+        resolved = absolute_get(href) or relative_get(href) or own_get(href) or resolve(href)
         if isinstance(resolved, str):
             dropped(resolved)
             continue
@@ -349,13 +343,9 @@ def _add_body_links(tree: LexborHTMLParser, collector: _PageLinks) -> None:
             kind: LinkKind = "a"
             anchor = node.text(True, " ")
             # normalize_space, skipped when the text is already clean: every whitespace
-            # character but the plain space is unprintable, so this test is exact.
-            if not (
-                anchor.isprintable()
-                and "  " not in anchor
-                and anchor[:1] != " "
-                and anchor[-1:] != " "
-            ):
+            # character but the plain space is unprintable, so this test is exact (and
+            # strip() returns the very string when there is nothing to strip).
+            if not (anchor.isprintable() and "  " not in anchor and anchor.strip() == anchor):
                 anchor = " ".join(anchor.split())
             if not anchor and images:
                 anchor = _image_alt(images)

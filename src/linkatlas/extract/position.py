@@ -137,8 +137,11 @@ def classify_attributes(attrs: dict[str, str | None]) -> Position | None:
         by_role = _ROLES.get(role.strip().lower())
         if by_role is not None:
             return by_role
-    names = f"{attrs.get('id') or ''} {attrs.get('class') or ''}"
-    return classify_names(names) if len(names) > 1 else None
+    names = attrs.get("class")
+    ident = attrs.get("id")
+    if ident:
+        names = f"{ident} {names}" if names else ident
+    return classify_names(names) if names else None
 
 
 def link_position(node: Any, cache: dict[int, Position]) -> Position:

@@ -39,6 +39,25 @@ def resolve_url(href: str, base: str, encoding: str | None = None) -> str | None
     return joined if cut < 0 else joined[:cut]
 
 
+def resolve_href(href: str, base: str, encoding: str | None = None) -> tuple[str, str | None]:
+    """A raw link href as a link target: ``(url, None)`` for an http(s) link (absolute,
+    fragment dropped), else ``(url, reason)``, the reason it is not a link: ``javascript``,
+    ``mailto``, ``tel``, ``data`` (not resolved, ``url`` empty), ``unparsable`` (``url``
+    empty) or ``other_scheme`` (``url`` says which).
+
+    ``encoding`` is the page's codec, as for :func:`resolve_url`.
+    """
+    reason = skip_reason(href)
+    if reason is not None:
+        return "", reason
+    target = resolve_url(href.strip(), base, encoding)
+    if target is None:
+        return "", "unparsable"
+    if scheme_of(target) not in WEB_SCHEMES:
+        return target, "other_scheme"
+    return target, None
+
+
 def _with_legacy_query(joined: str, href: str, base: str, encoding: str) -> str:
     """``joined`` again, with the query of ``href`` encoded in ``encoding`` when it applies."""
     start = href.find("?")
