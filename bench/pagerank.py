@@ -112,7 +112,8 @@ def run_linkatlas(
 
 
 def link_setup(matrix: sp.csr_matrix) -> None:
-    """What LinkAtlas does before its first pass: transpose (counting sort), out-degrees."""
+    """What LinkAtlas does before its first pass: out-degrees, transpose (counting sort) into
+    the loops' order (dangling nodes last)."""
     pool = Pool(thread_count(None, matrix.nnz))
     try:
         read_links(matrix, load_kernels(), pool)
@@ -258,11 +259,11 @@ def iteration_bytes(matrix: sp.csr_matrix) -> int:
     """Bytes one LinkAtlas step must move at least on an unweighted graph.
 
     The link structure once (column indices and pointers; no values: every weight is 1),
-    x, z = d·x/out-degree, the out-degree factors and the dangling flags read, y and the
-    next z written.
+    x, z = d·x/out-degree and the out-degree factors read, y and the next z written (the
+    dangling nodes are the last ones: no flags to read).
     """
     n = matrix.shape[0]
-    return matrix.nnz * matrix.indices.itemsize + (n + 1) * matrix.indices.itemsize + 41 * n
+    return matrix.nnz * matrix.indices.itemsize + (n + 1) * matrix.indices.itemsize + 40 * n
 
 
 def csr_bytes(matrix: sp.csr_matrix) -> int:

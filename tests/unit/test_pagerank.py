@@ -13,7 +13,7 @@ import scipy.sparse as sp
 import linkatlas
 from linkatlas.errors import InputError
 from linkatlas.rank.graph import build_graph
-from linkatlas.rank.links import read_links
+from linkatlas.rank.links import Links, read_links
 from linkatlas.rank.pagerank import (
     compute_pagerank,
     load_kernels,
@@ -165,28 +165,99 @@ def test_sweeps_give_the_same_bits_whatever_the_threads() -> None:
     assert np.abs(results[0].scores - plain.scores).sum() < 1e-9
 
 
+def with_dangling_nodes(matrix: sp.csr_matrix, share: float, seed: int) -> sp.csr_matrix:
+    """``matrix`` with about ``share`` of its rows emptied: dangling nodes among the others."""
+    rng = np.random.default_rng(seed)
+    keep = np.repeat(rng.random(matrix.shape[0]) >= share, np.diff(matrix.indptr))
+    emptied = matrix.copy()
+    emptied.data[~keep] = 0.0
+    emptied.eliminate_zeros()
+    return emptied
+
+
+def loops_see(links: Links) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    order = np.arange(links.n) if links.order is None else np.asarray(links.order)
+    return links.indptr, links.indices, links.out_weight, order
+
+
 @pytest.mark.parametrize("threads", [1, 2, 3])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_csr_input_is_transposed_as_scipy_does(threads: int, weighted: bool) -> None:
-    matrix = random_graph(3000, 400_000, seed=7)
+    matrix = with_dangling_nodes(random_graph(3000, 400_000, seed=7), 0.2, seed=8)
     matrix.sum_duplicates()
-    if not weighted:
+    if weighted:
+        matrix.data[matrix.indptr[5] : matrix.indptr[6]] = 0.0  # stored zeros: node 5 dangles
+    else:
         matrix.data[:] = 2.0  # all equal: no value array, out-weights count the links
-    expected = matrix.tocsc()
+    out_weight = matrix.sum(axis=1).A1
+    live = out_weight > 0
+    # The loops' order: the nodes with out-links first, then the dangling ones, each in order.
+    order = np.concatenate([np.flatnonzero(live), np.flatnonzero(~live)])
+    expected = matrix[order][:, order].tocsc()
     pool = Pool(threads)
     try:
         links = read_links(matrix, load_kernels(), pool)
+        from_csc = read_links(matrix.tocsc(), load_kernels(), pool)
     finally:
         pool.close()
     assert links.weighted is weighted
+    assert links.active == int(live.sum()) < 3000 and links.order is not None
+    assert np.array_equal(links.order, order)
     assert np.array_equal(links.indptr, expected.indptr)
-    assert np.array_equal(links.indices, expected.indices)
-    if weighted:
-        assert np.array_equal(links.data, expected.data)
-        np.testing.assert_allclose(links.out_weight, matrix.sum(axis=1).A1, rtol=1e-12)
+    if weighted:  # node 5's stored zeros stay, in input row order: compare sorted columns
+        got = sp.csc_matrix((links.data, links.indices, links.indptr), shape=matrix.shape)
+        got.sort_indices()
+        assert np.array_equal(got.indices, expected.indices)
+        assert np.array_equal(got.data, expected.data)
+        np.testing.assert_allclose(links.out_weight, out_weight[order], rtol=1e-12)
     else:
+        assert np.array_equal(links.indices, expected.indices)
         assert links.data.size == 0
-        assert np.array_equal(links.out_weight, np.diff(matrix.indptr).astype(np.float64))
+        assert np.array_equal(links.out_weight, np.diff(matrix.indptr)[order].astype(np.float64))
+    # A CSC input whose dangling nodes are not last is copied in the same order.
+    for mine, theirs in zip(loops_see(links), loops_see(from_csc), strict=True):
+        assert np.array_equal(mine, theirs)
+    scores = np.arange(3000.0)
+    assert np.array_equal(links.to_input_order(links.to_loop_order(scores)), scores)
+
+
+def test_inputs_in_the_loops_order_are_not_copied() -> None:
+    matrix = site_graph(20_000, seed=2)[:, :30_000]  # nodes 20,000.. dangle: already last
+    matrix.resize((30_000, 30_000))
+    csc = matrix.tocsc()
+    pool = Pool(2)
+    try:
+        links = read_links(csc, load_kernels(), pool)
+    finally:
+        pool.close()
+    assert links.order is None and links.active == 20_000
+    assert np.shares_memory(links.indices, csc.indices)
+
+
+def test_dangling_nodes_left_out_of_the_sweeps_change_nothing() -> None:
+    big = with_dangling_nodes(site_graph(50_000, seed=11), 0.2, seed=12)  # 2 sweep blocks
+    small = with_dangling_nodes(site_graph(4000, seed=13), 0.2, seed=14)
+    d, tol = 0.85, 1e-10
+    for matrix in (big, small):
+        n = matrix.shape[0]
+        seeds = np.zeros(n)
+        seeds[[4, 900, n - 7]] = 1.0
+        for vector in (None, seeds):
+            results = [
+                compute_pagerank(form, personalization=vector, threads=threads)
+                for form, threads in ((matrix, 1), (matrix, 2), (matrix.tocsc(), 3))
+            ]
+            for result in results[1:]:
+                assert result.iterations == results[0].iterations
+                assert np.array_equal(result.scores, results[0].scores)
+            plain = compute_pagerank(
+                matrix, personalization=vector, method="power", extrapolate=False
+            )
+            assert results[0].iterations < 0.7 * plain.iterations  # sweeps were made
+            if matrix is small:  # a direct solve is quick at this size only
+                teleport = np.full(n, 1.0 / n) if vector is None else vector / vector.sum()
+                exact = exact_pagerank(matrix, d, teleport)
+                assert np.abs(results[0].scores - exact).sum() < d * tol / (1 - d) + 1e-13
 
 
 def test_kernels_load_in_background() -> None:

@@ -14,12 +14,16 @@ teleport goes (``u = v``, always so in ``linkatlas rank``), the fixed point of `
 ``y / Σy`` for the solution ``y`` of the linear system ``y = d · Pᵀ y + (1 - d) · v``: the
 dangling term only scales the answer. The power iterate, scaled to that system, is the
 sweeps' starting point. Backward sweeps: each node's new value is used at once by the
-nodes after it in the sweep. The rows are cut into two fixed blocks, one per thread, each
-sweeping over its own copy of the iterate, which the other block's new values reach at
-the end of the sweep (Gauss-Seidel inside a block, Jacobi between them). When a sweep
-changes ``y`` by less than ``tol · Σy`` in L1, one power step from ``y / Σy`` tests the
-criterion; its output is the result. With ``u ≠ v`` (a ``dangling`` argument) or
-``method="power"``: power steps only, the last one the result.
+nodes after it in the sweep. The sweeps cover the nodes with out-links only, which
+:mod:`linkatlas.rank.links` places first (``Links.active``): a dangling node's value feeds
+no other, so the dangling nodes' values (a fifth of the nodes and of the links on the
+benchmark graph) are computed once from the others', before each checking step. The rows
+are cut into two fixed blocks, one per thread, each sweeping over its own copy of the
+iterate, which the other block's new values reach at the end of the sweep (Gauss-Seidel
+inside a block, Jacobi between them). When a sweep changes ``y`` by less than
+``tol · Σy`` in L1 (the dangling nodes' part of ``Σy`` as last computed), one power step
+from ``y / Σy`` tests the criterion; its output is the result. With ``u ≠ v`` (a
+``dangling`` argument) or ``method="power"``: power steps only, the last one the result.
 
 **Extrapolation**: both are accelerated by *quadratic extrapolation* (Kamvar, Haveliwala,
 Manning & Golub, "Extrapolation methods for accelerating PageRank computations", WWW 2003)
@@ -52,12 +56,12 @@ Vector = NDArray[np.float64]
 Method = Literal["auto", "gauss-seidel", "power"]
 POWER_FROM_TOL = 1e-7
 """``method="auto"`` (the default) takes power steps only for a tolerance at least this loose,
-Gauss-Seidel sweeps (after the first power steps) below it. A sweep costs about 1.35 power
-steps (two fixed blocks that wait for each other, then the copies brought level), so sweeps
-pay only where they save more than a quarter of the passes. Measured on the 1M-node
+Gauss-Seidel sweeps (after the first power steps) below it. Measured on the 1M-node
 benchmark graph (2 threads, paired runs; passes, sweeps against power extrapolated): tol
-1e-6 17 vs 18 (power 20-25% faster), 1e-7 18 vs 24 (even), 1e-8 22 vs 29, 1e-9 25 vs 34,
-1e-10 27 vs 40 (sweeps 5-15% faster)."""
+1e-6 17 vs 18, 1e-7 18 vs 24, 1e-8 22 vs 29, 1e-9 25 vs 34, 1e-10 27 vs 40. With two fixed
+sweep blocks a sweep cost about 1.35 power steps (power 20-25% faster at 1e-6, even at
+1e-7); since the sweeps leave out the dangling nodes, even at 1e-6 (medians 545 against
+555 ms, load 2) and sweeps 10-15% faster from 1e-7 down."""
 EXTRAPOLATE_FROM = 10
 """The pass at which quadratic extrapolation is first applied (then every 5 passes)."""
 EXTRAPOLATE_EVERY = 5
@@ -106,9 +110,9 @@ class Solver:
         self.kernels = kernels
         self.n = n = links.n
         self.damping = damping
+        self.active = active = links.active
         self.factor = np.zeros(n)
         np.divide(damping, links.out_weight, out=self.factor, where=links.out_weight > 0)
-        self.dangling = links.out_weight == 0
         if teleport is None and spill is None:
             self.mode, self.teleport, self.spill = 0, np.zeros(0), np.zeros(0)
         elif spill is teleport and teleport is not None:
@@ -118,14 +122,20 @@ class Solver:
             self.teleport = np.full(n, 1.0 / n) if teleport is None else teleport
             self.spill = np.full(n, 1.0 / n) if spill is None else spill
         self.start = np.full(n, 1.0 / n) if teleport is None else teleport.copy()
-        self.chunks = -(-n // _CHUNK_ROWS)
-        self.partials = np.zeros((self.chunks, 5))
+        self.chunks = chunks = -(-n // _CHUNK_ROWS)
+        self.partials = np.zeros((chunks, 5))
+        self.tail_partials = np.zeros((chunks, 3))
         parts = pool.threads * _PARTS_PER_THREAD if pool.threads > 1 else 1
-        self.blocks = _blocks(links, self.chunks, parts)
+        self.blocks = _blocks(links, 0, chunks, parts, n)
+        # The sweeps leave out the dangling rows (from ``active`` on): they pass nothing on.
+        active_chunks = -(-active // _CHUNK_ROWS)
+        self.active_blocks = _blocks(links, 0, active_chunks, parts, active)
+        self.tail_blocks = _blocks(links, active // _CHUNK_ROWS, chunks, parts, n)
         big = links.nnz >= _GS_BLOCKS * MIN_NNZ_PER_THREAD
-        self.sweep_blocks = _blocks(links, self.chunks, _GS_BLOCKS if big else 1)
+        self.sweep_blocks = _blocks(links, 0, active_chunks, _GS_BLOCKS if big else 1, active)
         self.sweep_rows = [
-            (first * _CHUNK_ROWS, min(last * _CHUNK_ROWS, n)) for first, last in self.sweep_blocks
+            (first * _CHUNK_ROWS, min(last * _CHUNK_ROWS, active))
+            for first, last in self.sweep_blocks
         ]
 
     def run(self, tol: float, max_iter: int, method: Method, extrapolate: bool) -> PageRankResult:
@@ -177,31 +187,38 @@ class Solver:
         for copy in own[1:]:
             copy[:] = z
         b = 1.0 - d if self.mode == 1 else (1.0 - d) / n
+        # The sweeps update the rows before ``active``; the dangling rows' values (and their
+        # sum, ``tail``) are brought up to date only before a checking step.
+        tail = mass
         watch = math.inf  # the sweep's change before the last extrapolation
         change = math.inf
         while passes < max_iter:
             passes += 1
             new = history.spare()
-            change, mass, total = self._sweep(own, y, new, b)
+            change, total = self._sweep(own, y, new, b)
             y = new
-            history.add(y, total)
+            history.add(y, total + tail)
             if change > 10.0 * watch:
                 extrapolate = False
             watch = math.inf
-            if change < tol * total and passes < max_iter:
+            if change < tol * (total + tail) and passes < max_iter:
                 passes += 1
+                tail = self._fill_tail(own[0], y, b)
+                total += tail
                 scores = history.spare()
-                delta = self._step(y, own[0], scores, history.scratch, mass / total, 1.0 / total)
+                delta = self._step(y, own[0], scores, history.scratch, tail / total, 1.0 / total)
                 if delta < tol:
                     return PageRankResult(scores, passes, True, delta)
                 history.release(scores)
             if extrapolate and _due(passes) and history.full():
-                found = self._extrapolate(history, own[0], by_weights=True)
+                found = self._extrapolate(history, own[0], self.active_blocks, self.active, True)
                 if found is not None:
-                    y, mass, total = found
+                    y, _, total = found
+                    history.restart(y, total + tail)
                     watch = change
                     for copy in own[1:]:
                         copy[:] = own[0]
+        total += self._fill_tail(own[0], y, b)
         return PageRankResult(y / total, max_iter, False, min(delta, change / total))
 
     def _power(self, tol: float, max_iter: int, extrapolate: bool) -> PageRankResult:
@@ -226,28 +243,27 @@ class Solver:
             watch = math.inf
             x, z, z_next = y, z_next, z
             if extrapolate and _due(iteration) and history.full():
-                found = self._extrapolate(history, z, by_weights=False)
+                found = self._extrapolate(history, z, self.blocks, n, False)
                 if found is not None:
                     x, mass, total = found
+                    history.restart(x, total)
                     watch = delta
         return PageRankResult(x, max_iter, False, delta)
 
     # -- passes over the links, run on the threads
 
-    def _sweep(
-        self, own: list[Vector], y_old: Vector, y: Vector, b: float
-    ) -> tuple[float, float, float]:
-        """One sweep, each block on its own copy of ``z``; then the copies are brought level."""
-        sweep, n, links = self.kernels.sweep, self.n, self.links
+    def _sweep(self, own: list[Vector], y_old: Vector, y: Vector, b: float) -> tuple[float, float]:
+        """One sweep over the rows before ``active``, each block on its own copy of ``z``; then
+        the copies are brought level. Returns the L1 change and the sum of those rows."""
+        partials = self.partials
 
         def run(index: int) -> None:
-            first, last = self.sweep_blocks[index]
-            sweep(first, last, _CHUNK_ROWS, n, links.indptr, links.indices, links.data,
-                  links.weighted, own[index], y_old, y, self.factor, self.dangling, self.mode, b,
-                  self.teleport, self.partials)  # fmt: skip
+            chunks, rows = self.sweep_blocks[index], (0, self.active)
+            self._sweep_rows(chunks, rows, own[index], y_old=y_old, y=y, b=b, out=partials)
 
+        partials[:] = 0.0
         self._map(run, range(len(self.sweep_blocks)))
-        sums = self.partials[:, :3].sum(axis=0)
+        sums = partials[:, :3].sum(axis=0)
 
         def share(index: int) -> None:  # block ``index``'s new values into the other copies
             lo, hi = self.sweep_rows[index]
@@ -257,7 +273,36 @@ class Solver:
 
         if len(own) > 1:
             self._map(share, range(len(own)))
-        return float(sums[0]), float(sums[1]), float(sums[2])
+        return float(sums[0]), float(sums[2])
+
+    def _fill_tail(self, z: Vector, y: Vector, b: float) -> float:
+        """The dangling rows' values ``y_j = Σ_{i → j} z_i + base_j`` (their ``z`` stays 0, so
+        they do not depend on each other); returns their sum."""
+        partials = self.tail_partials
+
+        def run(block: tuple[int, int]) -> None:
+            self._sweep_rows(block, (self.active, self.n), z, y_old=y, y=y, b=b, out=partials)
+
+        partials[:] = 0.0
+        self._map(run, self.tail_blocks)
+        return float(partials[:, 2].sum())
+
+    def _sweep_rows(
+        self,
+        chunks: tuple[int, int],
+        rows: tuple[int, int],
+        z: Vector,
+        *,
+        y_old: Vector,
+        y: Vector,
+        b: float,
+        out: NDArray[np.float64],
+    ) -> None:
+        """The sweep kernel over ``chunks`` (a range), limited to ``rows`` (a range)."""
+        links = self.links
+        self.kernels.sweep(*chunks, _CHUNK_ROWS, *rows, links.indptr, links.indices, links.data,
+                           links.weighted, z, y_old, y, self.factor, self.mode, b, self.teleport,
+                           out)  # fmt: skip
 
     def _step(
         self, x: Vector, z: Vector, y: Vector, z_next: Vector, mass: float, scale: float
@@ -274,7 +319,7 @@ class Solver:
 
         def run(block: tuple[int, int]) -> None:
             step(*block, _CHUNK_ROWS, n, links.indptr, links.indices, links.data,
-                 links.weighted, z, x, y, z_next, self.factor, self.dangling, scale, self.mode,
+                 links.weighted, z, x, y, z_next, self.factor, self.active, scale, self.mode,
                  a, b, self.teleport, self.spill, self.partials)  # fmt: skip
 
         self._map(run, self.blocks)
@@ -282,23 +327,31 @@ class Solver:
         return float(self.sums[0])
 
     def _extrapolate(
-        self, history: History, z: Vector, *, by_weights: bool
+        self,
+        history: History,
+        z: Vector,
+        blocks: list[tuple[int, int]],
+        stop: int,
+        by_weights: bool,
     ) -> tuple[Vector, float, float] | None:
-        """Quadratic extrapolation of the last four iterates (and ``z`` = factor · it).
+        """Quadratic extrapolation of the last four iterates' rows before ``stop`` (and ``z`` =
+        factor · it).
 
         With ``y_k = x_k - x_0``: least squares ``[y1 y2] g = -y3`` (normal equations, 2x2);
         the error components of the two roots of ``(g1 + g2 + 1) + (g2 + 1)λ + λ²`` cancel in
         ``(g1 + g2 + 1) x1 + (g2 + 1) x2 + x3``, divided by the sum of those weights
         (``by_weights``, for Gauss-Seidel's unnormalised iterates) or by its own sum (power
-        iterates sum to 1). None when the iterates are too nearly collinear for the solve.
+        iterates sum to 1). Returns it with its dangling mass and sum; None when the iterates
+        are too nearly collinear for the solve.
         """
         (x0, _), (x1, t1), (x2, t2), (x3, t3) = history.last4()
-        gram, n = self.kernels.gram, self.n
+        gram = self.kernels.gram
 
         def run(block: tuple[int, int]) -> None:
-            gram(*block, _CHUNK_ROWS, n, x0, x1, x2, x3, self.partials)
+            gram(*block, _CHUNK_ROWS, stop, x0, x1, x2, x3, self.partials)
 
-        self._map(run, self.blocks)
+        self.partials[:] = 0.0
+        self._map(run, blocks)
         s11, s12, s22, s13, s23 = (float(v) for v in self.partials.sum(axis=0))
         det = s11 * s22 - s12 * s12
         if not (det > 1e-12 * s11 * s22 and math.isfinite(det)):
@@ -312,8 +365,7 @@ class Solver:
             return None
         out = history.spare()
         scaled = (weights[0] / total, weights[1] / total, weights[2] / total)
-        mass, out_total = self._combine((x1, x2, x3), scaled, out, z)
-        history.restart(out, out_total)
+        mass, out_total = self._combine((x1, x2, x3), scaled, out, z, blocks, stop)
         return out, mass, out_total
 
     def _combine(
@@ -322,14 +374,19 @@ class Solver:
         weights: tuple[float, float, float],
         out: Vector,
         z: Vector,
+        blocks: list[tuple[int, int]] | None = None,
+        stop: int | None = None,
     ) -> tuple[float, float]:
-        combine, n = self.kernels.combine, self.n
+        """``out = Σ weights·xs`` and ``z = factor·out`` over the rows before ``stop`` (all by
+        default); returns their dangling mass and sum."""
+        combine, stop = self.kernels.combine, self.n if stop is None else stop
 
         def run(block: tuple[int, int]) -> None:
-            combine(*block, _CHUNK_ROWS, n, *xs, *weights, out, z, self.factor,
-                    self.dangling, self.partials)  # fmt: skip
+            combine(*block, _CHUNK_ROWS, stop, *xs, *weights, out, z, self.factor,
+                    self.active, self.partials)  # fmt: skip
 
-        self._map(run, self.blocks)
+        self.partials[:] = 0.0
+        self._map(run, self.blocks if blocks is None else blocks)
         sums = self.partials[:, 1:3].sum(axis=0)
         return float(sums[0]), float(sums[1])
 
@@ -373,12 +430,13 @@ def _due(count: int) -> bool:
     return count >= EXTRAPOLATE_FROM and (count - EXTRAPOLATE_FROM) % EXTRAPOLATE_EVERY == 0
 
 
-def _blocks(links: Links, chunks: int, parts: int) -> list[tuple[int, int]]:
-    """Ranges of whole chunks with about the same number of non-zeros each."""
-    if parts <= 1 or chunks <= 1:
-        return [(0, chunks)]
-    starts = np.minimum(np.arange(chunks + 1) * _CHUNK_ROWS, links.n)
+def _blocks(links: Links, first: int, last: int, parts: int, stop: int) -> list[tuple[int, int]]:
+    """Ranges of whole chunks ``first..last-1`` with about the same number of non-zeros each
+    (counting the rows before ``stop``)."""
+    if parts <= 1 or last - first <= 1:
+        return [(first, last)]
+    starts = np.minimum(np.arange(first, last + 1) * _CHUNK_ROWS, stop)
     at = links.indptr[starts].astype(np.int64)
-    targets = np.linspace(0, links.nnz, parts + 1)[1:-1]
-    cuts = sorted({0, chunks, *(int(c) for c in np.searchsorted(at, targets))})
-    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+    targets = np.linspace(at[0], at[-1], parts + 1)[1:-1]
+    cuts = sorted({0, last - first, *(int(c) for c in np.searchsorted(at, targets))})
+    return [(first + a, first + b) for a, b in itertools.pairwise(cuts) if b > a]
