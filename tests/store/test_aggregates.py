@@ -10,6 +10,7 @@ aggregates are brought up to date.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from linkatlas.extract.domains import DomainResolver
 from linkatlas.store import aggregates, ingest, report_queries
 from linkatlas.store.connection import open_store
 from linkatlas.store.ingest import ingest_warc_files
-from linkatlas.store.schema import LATEST_VERSION
+from linkatlas.store.schema import LATEST_VERSION, MIGRATIONS
 from tests.warcs import Response, write_warc
 
 T = "https://target.com/"
@@ -116,9 +117,26 @@ def test_reports_read_the_aggregates(
     """A count changed in the aggregates shows in the report: they are what it reads."""
     (site,) = popular_sites(demo_con, 1)
     before = profile(demo_con, site, resolver=resolver)
+    words = anchors(demo_con, site, resolver=resolver, limit=0)
+    demo_con.execute("UPDATE history_stats SET backlinks = backlinks + 1")
     demo_con.execute("UPDATE refdomain_stats SET backlinks = backlinks + 1")
+    demo_con.execute("UPDATE anchor_totals SET backlinks = backlinks + 1")
+    demo_con.execute("UPDATE refdomain_stats SET last_seen = last_seen + INTERVAL 1 DAY")
     after = profile(demo_con, site, resolver=resolver)
-    assert after.backlinks == before.backlinks + before.referring_domains
+    assert after.backlinks == before.backlinks + 1
+    assert [d.backlinks for d in after.top_referring_domains] == [
+        d.backlinks + 1 for d in before.top_referring_domains
+    ]
+    assert [d.last_seen for d in after.top_referring_domains] == [
+        d.last_seen + timedelta(days=1) for d in before.top_referring_domains if d.last_seen
+    ]
+    changed = anchors(demo_con, site, resolver=resolver, limit=0)
+    assert [i.backlinks for i in changed.items] == [i.backlinks + 1 for i in words.items]
+    differences = changes(demo_con, site, resolver=resolver)
+    assert differences.new_total + differences.lost_total + differences.not_observed_total
+    demo_con.execute("DELETE FROM link_changes")
+    nothing = changes(demo_con, site, resolver=resolver)
+    assert nothing.new_total + nothing.lost_total + nothing.not_observed_total == 0
 
 
 def test_other_modes_count_the_links(
@@ -271,7 +289,7 @@ def test_a_store_of_the_previous_layout_is_upgraded(
     with open_store(db, create=True) as con:
         ingest_into(con, tmp_path, "2026-01", FIRST, resolver)
         expected = reports_of_one_snapshot(con, resolver)
-        added = ("history_stats", "refdomain_changes")
+        added = ("history_stats", "refdomain_changes", "link_changes")
         for table in (*aggregates.TABLES, *added, "aggregate_snapshots", "aggregate_dirty"):
             con.execute(f"DROP TABLE {table}")
         con.execute("DROP INDEX domains_domain_id")
@@ -289,17 +307,25 @@ def test_a_store_of_the_previous_layout_is_upgraded(
 def test_aggregates_of_the_previous_version_are_built_again(
     tmp_path: Path, resolver: DomainResolver
 ) -> None:
-    """A store of migration 4 (aggregates without ``history_stats``, version 1): migration 5
-    adds the table, the aggregates are not current until built again."""
-    db = tmp_path / "v4.duckdb"
+    """A store of migration 5 (no first and last seen in ``refdomain_stats``, anchors
+    aggregated by their text, no summary counts in ``history_stats``, no ``anchor_sets`` nor
+    ``link_changes``: aggregates version 2): migration 6 replaces and adds those tables, the
+    aggregates are not current until built again."""
+    db = tmp_path / "v5.duckdb"
+    replaced = ("refdomain_stats", "anchor_stats", "anchor_totals", "history_stats")
     with open_store(db, create=True) as con:
         ingest_into(con, tmp_path, "2026-01", FIRST, resolver)
         ingest_into(con, tmp_path, "2026-02", SECOND, resolver)
         expected = reports(con, "target.com", resolver)
-        con.execute("DROP TABLE history_stats")
-        con.execute("DROP TABLE refdomain_changes")
-        con.execute("DELETE FROM schema_migrations WHERE version = 5")
-        con.execute("UPDATE aggregate_snapshots SET version = 1")
+        for table in (*replaced, "anchor_sets", "link_changes"):
+            con.execute(f"DROP TABLE {table}")
+        for migration in MIGRATIONS:
+            if migration.version in (4, 5):
+                for statement in migration.statements:
+                    if statement.startswith(tuple(f"CREATE TABLE {t} (" for t in replaced)):
+                        con.execute(statement)
+        con.execute("DELETE FROM schema_migrations WHERE version = 6")
+        con.execute("UPDATE aggregate_snapshots SET version = 2")
     with open_store(db) as con:
         assert not is_aggregated(con, "target.com")
         assert reports(con, "target.com", resolver) == expected

@@ -305,12 +305,12 @@ def anchors(
     rules = anchor_rules(brand_terms, keywords)
     groups = stats_queries.anchor_groups(con, scope)
     mapping = [(a, img, categorize_anchor(a, image=img, rules=rules)) for a, img, _, _ in groups]
-    summary = stats_queries.count_summary(con, scope)
-    backlinks, referring_domains = int(summary[0]), int(summary[1])
-    counts, exact_rows = stats_queries.anchor_categories(
+    counted = stats_queries.anchor_categories(
         con, scope, groups, mapping, exact="exact", limit=None if limit <= 0 else limit
     )
-    categories = _category_counts(counts, referring_domains)
+    # every backlink has one (anchor, image)
+    backlinks, referring_domains = sum(g[2] for g in groups), counted.referring_domains
+    categories = _category_counts(counted.counts, referring_domains)
     items = _anchor_items(groups, mapping)
     exact = next(c for c in categories if c.category == "exact")
     return AnchorsReport(
@@ -332,7 +332,7 @@ def anchors(
             for i in items
             if i.category == "exact"
         ],
-        exact_match_domains=_exact_domains(con, scope, exact_rows),
+        exact_match_domains=_exact_domains(con, scope, counted.exact_domains),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import duckdb
 
@@ -18,7 +19,6 @@ from linkatlas.analyze.reports import (
 from linkatlas.analyze.targets import report_scope, row_limit
 from linkatlas.extract.domains import DomainResolver
 from linkatlas.store import queries, scores, stats_queries
-from linkatlas.store.report_queries import Scope
 
 
 def backlinks(
@@ -58,14 +58,12 @@ def backlinks(
     )
 
 
-def _refdomain_items(
-    con: duckdb.DuckDBPyConnection, scope: Scope, limit: int | None
-) -> list[RefDomain]:
+def _refdomain_items(rows: list[tuple[Any, ...]]) -> list[RefDomain]:
     return [
         RefDomain(
             domain=r[0], backlinks=r[1], followed_backlinks=r[2], first_seen=r[3], last_seen=r[4]
         )
-        for r in stats_queries.refdomain_rows(con, scope, limit=limit)
+        for r in rows
     ]
 
 
@@ -86,7 +84,11 @@ def refdomains(
         mode=parsed.mode,
         snapshot=snap.name,
         total=stats_queries.count_refdomains(con, scope),
-        items=_with_dr(con, snap.snapshot_id, _refdomain_items(con, scope, row_limit(limit))),
+        items=_with_dr(
+            con,
+            snap.snapshot_id,
+            _refdomain_items(stats_queries.refdomain_rows(con, scope, limit=row_limit(limit))),
+        ),
     )
 
 
@@ -102,20 +104,18 @@ def profile(
     """The KPIs of a target: counts by link type, top anchors, domains and pages."""
     scope = report_scope(con, target, mode, snapshot, resolver)
     parsed, snap = scope.target, scope.snapshot
-    total, rd, pages, followed, nofollow, sponsored, ugc, image = stats_queries.count_summary(
-        con, scope
-    )
+    rows = stats_queries.profile_rows(con, scope, top=top)
+    total, rd, pages, followed, nofollow, sponsored, ugc, image = rows.summary
     anchors = [
-        AnchorCount(anchor=r[0], backlinks=r[1], referring_domains=r[2])
-        for r in stats_queries.top_anchor_rows(con, scope, limit=top)
+        AnchorCount(anchor=r[0], backlinks=r[1], referring_domains=r[2]) for r in rows.anchors
     ]
-    top_pages = [
-        PageCount(url=r[0], backlinks=r[1], referring_domains=r[2])
-        for r in stats_queries.top_page_rows(con, scope, limit=top)
-    ]
-    top_domains = _refdomain_items(con, scope, top)
-    ratings = scores.ratings_by_domain(
-        con, snap.snapshot_id, [parsed.domain, *(item.domain for item in top_domains)]
+    top_pages = [PageCount(url=r[0], backlinks=r[1], referring_domains=r[2]) for r in rows.pages]
+    top_domains = _refdomain_items(rows.refdomains)
+    domain_ratings, url_ratings = scores.ratings(
+        con,
+        snap.snapshot_id,
+        domains=[parsed.domain, *(item.domain for item in top_domains)],
+        urls=[page.url for page in top_pages],
     )
     return ProfileReport(
         target=parsed.text,
@@ -130,9 +130,11 @@ def profile(
         ugc=ugc,
         image=image,
         top_anchors=anchors,
-        top_referring_domains=[replace(item, dr=ratings.get(item.domain)) for item in top_domains],
-        top_pages=_with_ur(con, snap.snapshot_id, top_pages),
-        dr=ratings.get(parsed.domain),
+        top_referring_domains=[
+            replace(item, dr=domain_ratings.get(item.domain)) for item in top_domains
+        ],
+        top_pages=[replace(page, ur=url_ratings.get(page.url)) for page in top_pages],
+        dr=domain_ratings.get(parsed.domain),
     )
 
 
@@ -144,10 +146,3 @@ def _with_dr(
 ) -> list[RefDomain]:
     ratings = scores.ratings_by_domain(con, snapshot_id, [item.domain for item in items])
     return [replace(item, dr=ratings.get(item.domain)) for item in items]
-
-
-def _with_ur(
-    con: duckdb.DuckDBPyConnection, snapshot_id: int, items: list[PageCount]
-) -> list[PageCount]:
-    ratings = scores.ratings_by_url(con, snapshot_id, [item.url for item in items])
-    return [replace(item, ur=ratings.get(item.url)) for item in items]

@@ -69,8 +69,8 @@ def changes(
 ) -> ChangesReport:
     """New and lost backlinks of a target between two snapshots (default: the two latest)."""
     parsed = parse_target(target, mode, resolver)
-    aggregated = report_queries.checked_target(con, parsed)
-    first, second, consecutive = _pair(con, before, after)
+    ordered, aggregated = report_queries.checked_snapshots(con, parsed)
+    first, second, consecutive = _pair(con, ordered, before, after)
     new: list[LinkChange] = []
     lost: list[LinkChange] = []
     unseen: list[LinkChange] = []
@@ -108,16 +108,20 @@ def changes(
 
 
 def _pair(
-    con: duckdb.DuckDBPyConnection, before: str | None, after: str | None
+    con: duckdb.DuckDBPyConnection,
+    ordered: list[queries.SnapshotRow],
+    before: str | None,
+    after: str | None,
 ) -> tuple[queries.SnapshotRow, queries.SnapshotRow, bool]:
-    """The two snapshots to compare: as named, else the latest and the one before it; and
-    whether the first is the snapshot just before the second (by date, then creation: the
-    order of the aggregates)."""
-    ordered = queries.list_snapshots(con)
-    if after is None:
-        second = ordered[-1] if ordered else queries.select_snapshot(con, None)
-    else:
-        second = queries.select_snapshot(con, after)
+    """The two snapshots to compare, of ``ordered`` (every snapshot, oldest first): as named,
+    else the latest and the one before it; and whether the first is the snapshot just before
+    the second (by date, then creation: the order of the aggregates)."""
+    by_name = {s.name: s for s in ordered}
+
+    def named(name: str | None) -> queries.SnapshotRow:  # the errors of select_snapshot
+        return by_name[name] if name in by_name else queries.select_snapshot(con, name)
+
+    second = ordered[-1] if after is None and ordered else named(after)
     if before is None:
         earlier = [s for s in ordered if (s.date, s.name) < (second.date, second.name)]
         if not earlier:
@@ -126,7 +130,7 @@ def _pair(
             )
         first = earlier[-1]
     else:
-        first = queries.select_snapshot(con, before)
+        first = named(before)
     if first.snapshot_id == second.snapshot_id:
         raise StoreError("--from and --to name the same snapshot")
     ids = [s.snapshot_id for s in ordered]

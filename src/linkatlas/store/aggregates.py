@@ -2,16 +2,22 @@
 
 A report in ``domain`` mode (the default) counts a target's backlinks in one snapshot: per
 referring domain, per anchor, per linked page. For a target with 100k backlinks that is a
-scan and a hash aggregation of 100k link rows per statement. The aggregate tables (migration
-4) hold those counts, one row per (snapshot, target domain, referring domain) in
-``refdomain_stats``, per (..., anchor, image flag, referring domain) in ``anchor_stats``, per
-(..., anchor, image flag) in ``anchor_totals`` and per (..., linked page) in ``page_stats``;
-``linkatlas.store.stats_queries`` and ``linkatlas.store.history_queries`` read them.
-``history_stats`` (migration 5) holds a target's history row per snapshot: backlinks,
-referring domains, followed backlinks, and the referring domains new and lost versus the
-snapshot before (lost: gone, and a page through which it linked was captured again);
-``refdomain_changes`` (migration 5) the referring domains whose backlinks differ from the
-snapshot before (``links_hash``), which ``changes`` of consecutive snapshots reads. As both
+scan and a hash aggregation of 100k link rows per statement. The aggregate tables (migrations
+4 to 6) hold those counts, one row per (snapshot, target domain, referring domain) in
+``refdomain_stats``, per (..., anchor key, referring domain) in ``anchor_stats``, per
+(..., anchor key) in ``anchor_totals`` and per (..., linked page) in ``page_stats``;
+``linkatlas.store.stats_queries`` and ``linkatlas.store.history_queries`` read them. The
+*anchor key* numbers a target's distinct (anchor, image) pairs in a snapshot from 1, in that
+order (``anchor_totals`` holds the text): reports map keys to categories with a list, without
+joining anchor strings. ``anchor_sets`` groups a target's referring domains by the set of
+anchor keys they link with (few sets for many domains), so the categories of each referring
+domain are computed once per set.
+``history_stats`` holds a target's row per snapshot: its profile's counts (backlinks,
+referring domains and pages, followed, nofollow, sponsored, ugc, image backlinks), and the
+referring domains new and lost versus the snapshot before (lost: gone, and a page through
+which it linked was captured again); ``refdomain_changes`` the referring domains whose
+backlinks differ from the snapshot before (``links_hash``), and ``link_changes`` those
+backlinks, new, gone or unfollowed, which ``changes`` of consecutive snapshots lists. As these
 depend on the snapshot before, rebuilding a snapshot's targets rebuilds their rows in the next
 snapshot too (in the same transaction); and a page captured for the first time in a snapshot
 marks the targets it linked to in the snapshot before (it can turn a domain gone into a lost
@@ -43,15 +49,15 @@ from dataclasses import dataclass
 
 import duckdb
 
-from linkatlas.store.queries import FOLLOWED, NOT_BACKLINK_KINDS
+from linkatlas.store.queries import CHANGE_COLUMNS, CHANGED_LINKS, FOLLOWED, NOT_BACKLINK_KINDS
 from linkatlas.store.sql import fetch_one
 
 log = logging.getLogger(__name__)
 
-AGGREGATE_VERSION = 2
+AGGREGATE_VERSION = 3
 """The definition of the aggregates below; a snapshot built by another is built again."""
 
-TABLES = ("refdomain_stats", "anchor_stats", "anchor_totals", "page_stats")
+TABLES = ("refdomain_stats", "anchor_stats", "anchor_totals", "anchor_sets", "page_stats")
 """The aggregate tables. Each is written ordered by target domain, then snapshot, so that zone
 maps find a target's rows as in ``links`` (``linkatlas.store.layout``): a snapshot built in
 full is one sorted run; the targets rebuilt later are appended after it, in runs of their own
@@ -66,39 +72,60 @@ _SELECTS: dict[str, str] = {
                    count(*) FILTER (WHERE {FOLLOWED}), count(*) FILTER (WHERE l.nofollow),
                    count(*) FILTER (WHERE l.sponsored), count(*) FILTER (WHERE l.ugc),
                    count(*) FILTER (WHERE l.image), count(DISTINCT l.source_url_id),
-                   min(l.captured_at), max(l.captured_at),
+                   min(l.captured_at) AS first_captured_at,
+                   max(l.captured_at) AS last_captured_at,
                    bit_xor(hash(l.link_id, {FOLLOWED}))
             FROM links l WHERE {{scope}} AND {_BACKLINK}
             GROUP BY l.snapshot_id, l.target_domain_id, l.source_domain_id
         )
         SELECT p.*, row_number() OVER (
             PARTITION BY p.snapshot_id, p.target_domain_id ORDER BY p.backlinks DESC, d.domain
-        )
+        ), p.first_captured_at, p.last_captured_at -- first and last seen: set by _SEEN
         FROM per p LEFT JOIN domains d ON d.domain_id = p.source_domain_id
         ORDER BY p.target_domain_id, p.snapshot_id, p.source_domain_id""",
-    "anchor_stats": f"""
-        SELECT l.snapshot_id, l.target_domain_id, l.anchor, l.image, l.source_domain_id, count(*)
-        FROM links l WHERE {{scope}} AND {_BACKLINK}
-        GROUP BY l.snapshot_id, l.target_domain_id, l.anchor, l.image, l.source_domain_id
-        ORDER BY l.target_domain_id, l.snapshot_id, l.anchor, l.image, l.source_domain_id""",
-    # from anchor_stats, built just before
+    # from the temp table anchor_rows (_ANCHOR_ROWS), built just before: it holds the rows
+    # being rebuilt alone ("snapshot_id = $sid" only names the parameter every one is given)
+    "anchor_stats": """
+        SELECT snapshot_id, target_domain_id, source_domain_id, backlinks, anchor_key
+        FROM anchor_rows WHERE snapshot_id = $sid
+        ORDER BY target_domain_id, snapshot_id, anchor_key, source_domain_id""",
     "anchor_totals": """
-        WITH per_image AS (
-            SELECT l.snapshot_id, l.target_domain_id, l.anchor, l.image,
-                   sum(l.backlinks) AS backlinks, count(*) AS referring_domains
-            FROM anchor_stats l WHERE {scope}
-            GROUP BY l.snapshot_id, l.target_domain_id, l.anchor, l.image
+        WITH per_key AS (
+            SELECT snapshot_id, target_domain_id, anchor_key, any_value(anchor) AS anchor,
+                   any_value(image) AS image, sum(backlinks) AS backlinks,
+                   count(*) AS referring_domains
+            FROM anchor_rows WHERE snapshot_id = $sid
+            GROUP BY snapshot_id, target_domain_id, anchor_key
         ),
         per_text AS (
-            SELECT l.snapshot_id, l.target_domain_id, l.anchor,
-                   count(DISTINCT l.source_domain_id) AS anchor_referring_domains
-            FROM anchor_stats l WHERE {scope}
-            GROUP BY l.snapshot_id, l.target_domain_id, l.anchor
+            SELECT snapshot_id, target_domain_id, anchor,
+                   count(DISTINCT source_domain_id) AS anchor_referring_domains
+            FROM anchor_rows WHERE snapshot_id = $sid
+            GROUP BY snapshot_id, target_domain_id, anchor
         )
-        SELECT i.snapshot_id, i.target_domain_id, i.anchor, i.image, i.backlinks,
-               i.referring_domains, t.anchor_referring_domains
-        FROM per_image i JOIN per_text t USING (snapshot_id, target_domain_id, anchor)
-        ORDER BY i.target_domain_id, i.snapshot_id, i.anchor, i.image""",
+        SELECT k.snapshot_id, k.target_domain_id, k.anchor, k.image, k.backlinks,
+               k.referring_domains, t.anchor_referring_domains, k.anchor_key
+        FROM per_key k JOIN per_text t USING (snapshot_id, target_domain_id, anchor)
+        ORDER BY k.target_domain_id, k.snapshot_id, k.anchor_key""",
+    "anchor_sets": """
+        WITH per_domain AS (
+            SELECT snapshot_id, target_domain_id,
+                   list(anchor_key ORDER BY anchor_key) AS anchor_keys
+            FROM anchor_rows WHERE snapshot_id = $sid
+            GROUP BY snapshot_id, target_domain_id, source_domain_id
+        ),
+        sets AS (
+            SELECT snapshot_id, target_domain_id, anchor_keys, count(*) AS domains,
+                   row_number() OVER (
+                       PARTITION BY snapshot_id, target_domain_id ORDER BY anchor_keys
+                   )::INTEGER AS set_id
+            FROM per_domain GROUP BY snapshot_id, target_domain_id, anchor_keys
+        )
+        SELECT snapshot_id, target_domain_id, set_id, anchor_key, domains FROM (
+            SELECT snapshot_id, target_domain_id, set_id, unnest(anchor_keys) AS anchor_key,
+                   domains
+            FROM sets
+        ) ORDER BY target_domain_id, snapshot_id, set_id, anchor_key""",
     "page_stats": f"""
         SELECT l.snapshot_id, l.target_domain_id, l.target_url_id, count(*),
                count(DISTINCT l.source_domain_id)
@@ -107,6 +134,32 @@ _SELECTS: dict[str, str] = {
         ORDER BY l.target_domain_id, l.snapshot_id, l.target_url_id""",
 }
 assert tuple(_SELECTS) == TABLES
+
+_SEEN = """
+    UPDATE refdomain_stats r SET first_seen = s.first_seen, last_seen = s.last_seen
+    FROM (
+        SELECT target_domain_id, source_domain_id, min(first_captured_at) AS first_seen,
+               max(last_captured_at) AS last_seen
+        FROM refdomain_stats WHERE {targets}
+        GROUP BY target_domain_id, source_domain_id
+    ) s
+    WHERE r.target_domain_id = s.target_domain_id AND r.source_domain_id = s.source_domain_id
+      AND (r.first_seen <> s.first_seen OR r.last_seen <> s.last_seen)"""
+"""``refdomain_stats.first_seen`` and ``last_seen`` of the ``{targets}`` (a condition on
+``target_domain_id``) in every snapshot, from their rows of every snapshot: after a snapshot's
+rows are rebuilt, those of the others may change too."""
+
+_ANCHOR_ROWS = f"""
+    SELECT l.snapshot_id, l.target_domain_id, l.anchor, l.image, l.source_domain_id,
+           count(*) AS backlinks,
+           dense_rank() OVER (
+               PARTITION BY l.snapshot_id, l.target_domain_id ORDER BY l.anchor, l.image
+           )::INTEGER AS anchor_key
+    FROM links l WHERE {{scope}} AND {_BACKLINK}
+    GROUP BY l.snapshot_id, l.target_domain_id, l.anchor, l.image, l.source_domain_id"""
+"""The backlinks per (anchor, image, referring domain) of the targets rebuilt, with the key of
+the (anchor, image) pair: what ``anchor_stats`` and ``anchor_totals`` are built from (as the temp
+table ``anchor_rows``)."""
 
 ORDERED_SNAPSHOTS = """
     SELECT snapshot_id, name, date, row_number() OVER (ORDER BY date, created_at) AS n
@@ -125,7 +178,8 @@ NEXT = _NEIGHBOUR.format(ordered=ORDERED_SNAPSHOTS, step="+ 1")
 
 _HISTORY = f"""
     WITH cur AS (
-        SELECT r.target_domain_id AS t, r.source_domain_id AS d, r.backlinks, r.followed
+        SELECT r.target_domain_id AS t, r.source_domain_id AS d, r.backlinks, r.followed,
+               r.pages, r.nofollow, r.sponsored, r.ugc, r.image
         FROM refdomain_stats r WHERE r.snapshot_id = $sid AND {{scope}}
     ),
     prev AS MATERIALIZED (
@@ -133,7 +187,9 @@ _HISTORY = f"""
         FROM refdomain_stats r WHERE r.snapshot_id = $prev AND {{scope}}
     ),
     counts AS (
-        SELECT t, sum(backlinks) AS backlinks, count(*) AS rd, sum(followed) AS followed
+        SELECT t, sum(backlinks) AS backlinks, count(*) AS rd, sum(followed) AS followed,
+               sum(pages) AS pages, sum(nofollow) AS nofollow, sum(sponsored) AS sponsored,
+               sum(ugc) AS ugc, sum(image) AS image
         FROM cur GROUP BY t
     ),
     gained AS (SELECT t, count(*) AS c FROM cur ANTI JOIN prev USING (t, d) GROUP BY t),
@@ -151,7 +207,8 @@ _HISTORY = f"""
         ) x GROUP BY x.t
     )
     SELECT $sid, x.t, coalesce(c.backlinks, 0), coalesce(c.rd, 0), coalesce(c.followed, 0),
-           coalesce(g.c, 0), coalesce(lo.c, 0)
+           coalesce(g.c, 0), coalesce(lo.c, 0), coalesce(c.pages, 0), coalesce(c.nofollow, 0),
+           coalesce(c.sponsored, 0), coalesce(c.ugc, 0), coalesce(c.image, 0)
     FROM (SELECT t FROM counts UNION SELECT t FROM prev) x
     LEFT JOIN counts c USING (t)
     LEFT JOIN gained g USING (t)
@@ -174,6 +231,30 @@ _CHANGES = """
     WHERE c.d IS NULL OR p.d IS NULL OR c.h <> p.h
     ORDER BY t, d"""
 """``refdomain_changes`` of snapshot ``$sid`` (after ``$prev``)."""
+
+_LINK_CHANGES = f"""
+    WITH pairs AS (
+        SELECT r.target_domain_id, r.source_domain_id
+        FROM refdomain_changes r WHERE r.snapshot_id = $sid AND {{scope}}
+    ),
+    a AS (
+        SELECT {CHANGE_COLUMNS.format(x="a")} FROM links a
+        SEMI JOIN pairs p
+          ON p.target_domain_id = a.target_domain_id AND p.source_domain_id = a.source_domain_id
+        WHERE a.snapshot_id = $prev AND a.kind NOT IN ({NOT_BACKLINK_KINDS})
+    ),
+    b AS (
+        SELECT {CHANGE_COLUMNS.format(x="b")} FROM links b
+        SEMI JOIN pairs p
+          ON p.target_domain_id = b.target_domain_id AND p.source_domain_id = b.source_domain_id
+        WHERE b.snapshot_id = $sid AND b.kind NOT IN ({NOT_BACKLINK_KINDS})
+    )
+    SELECT $sid, c.target_domain_id, c.change, c.source_url_id, c.target_url_id, c.anchor,
+           c.ordinal
+    FROM ({CHANGED_LINKS}) c
+    ORDER BY c.target_domain_id, c.change, c.source_url_id, c.ordinal"""
+"""``link_changes`` of snapshot ``$sid`` (after ``$prev``): the links of the referring domains
+in its ``refdomain_changes`` (built just before), compared."""
 
 _DIRTY_TARGETS = "SELECT target_domain_id FROM aggregate_dirty WHERE snapshot_id = $sid"
 
@@ -238,9 +319,10 @@ def is_current(con: duckdb.DuckDBPyConnection, domain_id: int) -> bool:
 
 
 def _rebuild_history(con: duckdb.DuckDBPyConnection, snapshot_id: int, *, full: bool) -> None:
-    """Rebuild one snapshot's ``history_stats`` and ``refdomain_changes`` (all targets, or
-    those in the temp table ``rebuilt_targets``), from its ``refdomain_stats`` and the previous
-    snapshot's. The oldest snapshot has no changes (nothing to compare with)."""
+    """Rebuild one snapshot's ``history_stats``, ``refdomain_changes`` and ``link_changes``
+    (all targets, or those in the temp table ``rebuilt_targets``), from its ``refdomain_stats``
+    and the previous snapshot's (and, for the changed referring domains, the links of both).
+    The oldest snapshot has no changes (nothing to compare with)."""
     params = {"sid": snapshot_id}
     marked = "target_domain_id IN (SELECT target_domain_id FROM rebuilt_targets)"
     rows = "snapshot_id = $sid" if full else f"snapshot_id = $sid AND {marked}"
@@ -252,11 +334,12 @@ def _rebuild_history(con: duckdb.DuckDBPyConnection, snapshot_id: int, *, full: 
         f"INSERT INTO history_stats {_HISTORY.format(scope=scope)}", {**params, "prev": prev}
     )
     con.execute(f"DELETE FROM refdomain_changes WHERE {rows}", params)
+    con.execute(f"DELETE FROM link_changes WHERE {rows}", params)
     if prev is not None:
-        con.execute(
-            f"INSERT INTO refdomain_changes {_CHANGES.format(scope=scope)}",
-            {**params, "prev": prev},
-        )
+        for table, select in (("refdomain_changes", _CHANGES), ("link_changes", _LINK_CHANGES)):
+            con.execute(
+                f"INSERT INTO {table} {select.format(scope=scope)}", {**params, "prev": prev}
+            )
 
 
 def _rebuild(
@@ -265,9 +348,9 @@ def _rebuild(
     """Rebuild one snapshot's aggregates (all of them, or the marked targets'); the targets
     rebuilt. Inside the caller's transaction.
 
-    The ``history_stats`` and ``refdomain_changes`` rows of the next snapshot depend on this
-    one's: they are rebuilt too, for the same targets, in the same transaction, unless the next
-    snapshot is built in full anyway (``next_full``)."""
+    The ``history_stats``, ``refdomain_changes`` and ``link_changes`` rows of the next snapshot
+    depend on this one's: they are rebuilt too, for the same targets, in the same transaction,
+    unless the next snapshot is built in full anyway (``next_full``)."""
     params = {"sid": snapshot_id}
     targets = 0
     if not full:
@@ -279,9 +362,17 @@ def _rebuild(
     marked = f"target_domain_id IN ({_DIRTY_TARGETS})"
     rows = "snapshot_id = $sid" if full else f"snapshot_id = $sid AND {marked}"
     links = "l.snapshot_id = $sid" if full else f"l.snapshot_id = $sid AND l.{marked}"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE anchor_rows AS {_ANCHOR_ROWS.format(scope=links)}", params
+    )
     for table in TABLES:
         con.execute(f"DELETE FROM {table} WHERE {rows}", params)
         con.execute(f"INSERT INTO {table} {_SELECTS[table].format(scope=links)}", params)
+    con.execute("DROP TABLE anchor_rows")
+    if full:
+        con.execute(_SEEN.format(targets="TRUE"))
+    else:
+        con.execute(_SEEN.format(targets=marked), params)
     _rebuild_history(con, snapshot_id, full=full)
     row = fetch_one(con, f"SELECT {NEXT}", params)
     if row is not None and row[0] is not None and not next_full:

@@ -8,7 +8,7 @@ import duckdb
 
 from linkatlas.analyze.reports import Target
 from linkatlas.store.aggregates import ORDERED_SNAPSHOTS
-from linkatlas.store.queries import FOLLOWED, target_filter
+from linkatlas.store.queries import CHANGE_COLUMNS, CHANGED_LINKS, FOLLOWED, target_filter
 
 
 def history_rows(
@@ -112,12 +112,14 @@ _TOUCHED = """touched AS MATERIALIZED (
 """The referring domains whose backlinks differ between the two snapshots: linking in one of
 them only, or with other links (``links_hash``, ``linkatlas.store.aggregates``)."""
 
-
-_CONSECUTIVE_TOUCHED = """touched AS MATERIALIZED (
-    SELECT c.source_domain_id AS d FROM refdomain_changes c
-    WHERE c.target_domain_id = $domain_id AND c.snapshot_id = $after
-),"""
-"""The same, for consecutive snapshots: as the aggregates recorded them."""
+_LISTED = """
+    SELECT c.change, su.url, tu.url, c.anchor, p.status
+    FROM changed c
+    JOIN urls su ON su.url_id = c.source_url_id
+    JOIN urls tu ON tu.url_id = c.target_url_id
+    LEFT JOIN pages p ON p.snapshot_id = $after AND p.url_id = c.source_url_id
+    ORDER BY c.change, su.url, c.ordinal"""
+"""The rows of :func:`change_rows`, from a CTE ``changed`` of ``CHANGED_LINKS``' columns."""
 
 
 def change_rows(
@@ -135,47 +137,38 @@ def change_rows(
     ``change`` is ``new`` (only in ``after``), ``gone`` (only in ``before``) or
     ``unfollowed`` (in both, followed before and not after). The status is None when the
     source page was not captured in ``after``. With ``aggregated`` (domain mode, aggregates
-    current) only the links of the referring domains whose backlinks differ are compared: read
-    from ``refdomain_changes`` when ``before`` is the snapshot just before ``after``
-    (``consecutive``), else found in ``refdomain_stats``.
+    current) the changed links are read from ``link_changes`` when ``before`` is the snapshot
+    just before ``after`` (``consecutive``); otherwise only the links of the referring domains
+    whose backlinks differ (found in ``refdomain_stats``) are compared.
     """
     where_a, params = target_filter(target, "a")
     where_b, _ = target_filter(target, "b")
+    params = {**params, "before": before, "after": after}
+    if aggregated and consecutive:  # built with the aggregates (linkatlas.store.aggregates)
+        return con.execute(
+            f"""WITH changed AS (
+                    SELECT * FROM link_changes
+                    WHERE target_domain_id = $domain_id AND snapshot_id = $after
+                )
+                {_LISTED}""",
+            {"domain_id": params["domain_id"], "after": after},
+        ).fetchall()
     touched, of_touched_a, of_touched_b = "", "", ""
     if aggregated:
-        touched = _CONSECUTIVE_TOUCHED if consecutive else _TOUCHED
+        touched = _TOUCHED
         of_touched_a = "AND a.source_domain_id IN (SELECT d FROM touched)"
         of_touched_b = "AND b.source_domain_id IN (SELECT d FROM touched)"
-    # One full join of the two snapshots' backlinks by link id (unique in a snapshot) finds
-    # all three kinds of change.
     return con.execute(
         f"""WITH {touched}
             a AS (
-                SELECT a.link_id, a.source_url_id, a.target_url_id, a.anchor, a.ordinal,
-                       NOT (a.nofollow OR a.sponsored OR a.ugc) AS followed
+                SELECT {CHANGE_COLUMNS.format(x="a")}
                 FROM links a WHERE a.snapshot_id = $before AND {where_a} {of_touched_a}
             ),
             b AS (
-                SELECT b.link_id, b.source_url_id, b.target_url_id, b.anchor, b.ordinal,
-                       NOT (b.nofollow OR b.sponsored OR b.ugc) AS followed
+                SELECT {CHANGE_COLUMNS.format(x="b")}
                 FROM links b WHERE b.snapshot_id = $after AND {where_b} {of_touched_b}
             ),
-            changed AS MATERIALIZED (
-                SELECT CASE WHEN a.link_id IS NULL THEN 'new'
-                            WHEN b.link_id IS NULL THEN 'gone'
-                            ELSE 'unfollowed' END AS change,
-                       coalesce(a.source_url_id, b.source_url_id) AS source_url_id,
-                       coalesce(a.target_url_id, b.target_url_id) AS target_url_id,
-                       coalesce(b.anchor, a.anchor) AS anchor,
-                       coalesce(a.ordinal, b.ordinal) AS ordinal
-                FROM a FULL JOIN b ON b.link_id = a.link_id
-                WHERE a.link_id IS NULL OR b.link_id IS NULL OR (a.followed AND NOT b.followed)
-            )
-            SELECT c.change, su.url, tu.url, c.anchor, p.status
-            FROM changed c
-            JOIN urls su ON su.url_id = c.source_url_id
-            JOIN urls tu ON tu.url_id = c.target_url_id
-            LEFT JOIN pages p ON p.snapshot_id = $after AND p.url_id = c.source_url_id
-            ORDER BY c.change, su.url, c.ordinal""",
-        {**params, "before": before, "after": after},
+            changed AS MATERIALIZED ({CHANGED_LINKS})
+            {_LISTED}""",
+        params,
     ).fetchall()

@@ -21,6 +21,26 @@ NOT_BACKLINK_KINDS = ", ".join(f"'{kind}'" for kind in LINK_KINDS if kind not in
 assert NOT_BACKLINK_KINDS
 FOLLOWED = "NOT (l.nofollow OR l.sponsored OR l.ugc)"
 
+CHANGE_COLUMNS = """{x}.link_id, {x}.target_domain_id, {x}.source_url_id, {x}.target_url_id,
+    {x}.anchor, {x}.ordinal, NOT ({x}.nofollow OR {x}.sponsored OR {x}.ugc) AS followed"""
+"""The columns of a ``links`` alias ``{x}`` that :data:`CHANGED_LINKS` compares."""
+
+CHANGED_LINKS = """
+    SELECT CASE WHEN a.link_id IS NULL THEN 'new'
+                WHEN b.link_id IS NULL THEN 'gone'
+                ELSE 'unfollowed' END AS change,
+           coalesce(a.target_domain_id, b.target_domain_id) AS target_domain_id,
+           coalesce(a.source_url_id, b.source_url_id) AS source_url_id,
+           coalesce(a.target_url_id, b.target_url_id) AS target_url_id,
+           coalesce(b.anchor, a.anchor) AS anchor,
+           coalesce(a.ordinal, b.ordinal) AS ordinal
+    FROM a FULL JOIN b ON b.link_id = a.link_id
+    WHERE a.link_id IS NULL OR b.link_id IS NULL OR (a.followed AND NOT b.followed)"""
+"""The backlinks that differ between two snapshots, given CTEs ``a`` (the earlier snapshot's
+backlinks) and ``b`` (the later's) of :data:`CHANGE_COLUMNS`: ``new`` (only in ``b``),
+``gone`` (only in ``a``) or ``unfollowed`` (in both, followed before and not after). One full
+join by link id (unique in a snapshot) finds all three."""
+
 
 @dataclass(frozen=True, slots=True)
 class SnapshotRow:

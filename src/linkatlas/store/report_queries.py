@@ -88,6 +88,26 @@ def checked_target(con: duckdb.DuckDBPyConnection, target: Target) -> bool:
     return _aggregated(target, known=bool(row[0]), current=bool(row[1]))
 
 
+def checked_snapshots(
+    con: duckdb.DuckDBPyConnection, target: Target
+) -> tuple[list[SnapshotRow], bool]:
+    """Every snapshot, oldest first (as :func:`queries.list_snapshots`), and
+    :func:`checked_target`, in one statement."""
+    domain_id = stable_id(target.domain)
+    rows = _rows(
+        con,
+        f"""SELECT s.snapshot_id, s.name, s.date,
+                   (SELECT count(*) FROM domains WHERE domain_id = $domain_id),
+                   {aggregates.CURRENT}
+            FROM snapshots s ORDER BY s.date, s.created_at""",
+        aggregates.current_params(domain_id),
+    )
+    if not rows:  # an empty store: no snapshot, and the target unknown
+        return [], checked_target(con, target)
+    snapshots = [SnapshotRow(int(r[0]), str(r[1]), r[2]) for r in rows]
+    return snapshots, _aggregated(target, known=bool(rows[0][3]), current=bool(rows[0][4]))
+
+
 def _aggregated(target: Target, *, known: bool, current: bool) -> bool:
     if not known:
         raise queries.unknown_target(target)

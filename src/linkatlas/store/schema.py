@@ -263,6 +263,65 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        6,
+        "aggregates (version 3): refdomain_stats with first and last seen over every "
+        "snapshot; anchors by key (anchor_totals numbers each (anchor, image) of a target, "
+        "anchor_stats holds the number), anchor_sets; history_stats with a target's summary "
+        "counts; link_changes",
+        (
+            # The rows of the previous version are built again anyway (the aggregate version
+            # changed): they go first, so that the new columns can be NOT NULL.
+            "DELETE FROM refdomain_stats",
+            "DELETE FROM anchor_stats",
+            "DELETE FROM anchor_totals",
+            "DELETE FROM history_stats",
+            # The first and last capture of the domain's backlinks to the target over every
+            # snapshot (the same on its rows of every snapshot): a report of one snapshot
+            # needs no other snapshot's rows.
+            "ALTER TABLE refdomain_stats ADD COLUMN first_seen TIMESTAMP NOT NULL",
+            "ALTER TABLE refdomain_stats ADD COLUMN last_seen TIMESTAMP NOT NULL",
+            # anchor_key numbers a target's distinct (anchor, image) pairs in one snapshot
+            # from 1, in (anchor, image) order; anchor_stats names the pair by it alone: a
+            # report maps each pair to its category with a list indexed by the key, without
+            # reading or joining anchor strings.
+            "ALTER TABLE anchor_totals ADD COLUMN anchor_key INTEGER NOT NULL",
+            "ALTER TABLE anchor_stats DROP COLUMN anchor",
+            "ALTER TABLE anchor_stats DROP COLUMN image",
+            "ALTER TABLE anchor_stats ADD COLUMN anchor_key INTEGER NOT NULL",
+            # The referring domains of a target grouped by the set of anchor keys they link
+            # with, one row per (set, key); ``domains`` (on each row of a set) counts the
+            # domains with exactly that set. A report's categories per referring domain are
+            # then found once per set (far fewer sets than domains).
+            """CREATE TABLE anchor_sets (
+                snapshot_id BIGINT NOT NULL,
+                target_domain_id BIGINT NOT NULL,
+                set_id INTEGER NOT NULL,
+                anchor_key INTEGER NOT NULL,
+                domains BIGINT NOT NULL
+            )""",
+            # A target's row per snapshot holds its profile's counts too: referring pages,
+            # nofollow, sponsored, ugc and image backlinks.
+            "ALTER TABLE history_stats ADD COLUMN pages BIGINT NOT NULL",
+            "ALTER TABLE history_stats ADD COLUMN nofollow BIGINT NOT NULL",
+            "ALTER TABLE history_stats ADD COLUMN sponsored BIGINT NOT NULL",
+            "ALTER TABLE history_stats ADD COLUMN ugc BIGINT NOT NULL",
+            "ALTER TABLE history_stats ADD COLUMN image BIGINT NOT NULL",
+            # The backlinks of a target that differ from the snapshot before (those of the
+            # referring domains in refdomain_changes): new (only in this snapshot), gone (only
+            # in the one before) or unfollowed (followed before, not now); the anchor is the
+            # latest one, the ordinal the first. What ``changes`` of consecutive snapshots lists.
+            """CREATE TABLE link_changes (
+                snapshot_id BIGINT NOT NULL,
+                target_domain_id BIGINT NOT NULL,
+                change VARCHAR NOT NULL,
+                source_url_id BIGINT NOT NULL,
+                target_url_id BIGINT NOT NULL,
+                anchor VARCHAR NOT NULL,
+                ordinal INTEGER NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -341,6 +341,32 @@ def ratings_by_url(
     return {ids[int(url_id)]: float(ur) for url_id, ur in rows}
 
 
+def ratings(
+    con: duckdb.DuckDBPyConnection,
+    snapshot_id: int,
+    *,
+    domains: Sequence[str],
+    urls: Sequence[str],
+) -> tuple[dict[str, float], dict[str, float]]:
+    """:func:`ratings_by_domain` and :func:`ratings_by_url` in one statement (a report that
+    shows both saves one)."""
+    domain_ids = {stable_id(domain): domain for domain in domains}
+    url_ids = {stable_id(url): url for url in urls}
+    if not domain_ids or not url_ids:
+        return ratings_by_domain(con, snapshot_id, domains), ratings_by_url(con, snapshot_id, urls)
+    rows = con.execute(
+        """SELECT 0, domain_id, dr FROM domain_scores
+           WHERE snapshot_id = $sid AND list_contains($domain_ids, domain_id)
+           UNION ALL
+           SELECT 1, url_id, ur FROM page_scores
+           WHERE snapshot_id = $sid AND url_id IN (SELECT unnest($url_ids::BIGINT[]))""",
+        {"sid": snapshot_id, "domain_ids": list(domain_ids), "url_ids": list(url_ids)},
+    ).fetchall()
+    by_domain = {domain_ids[int(i)]: float(r) for kind, i, r in rows if kind == 0}
+    by_url = {url_ids[int(i)]: float(r) for kind, i, r in rows if kind == 1}
+    return by_domain, by_url
+
+
 def rating_history(con: duckdb.DuckDBPyConnection, domain: str) -> list[tuple[Any, ...]]:
     """DR growth over time: (snapshot name, date, dr, pagerank) per ranked snapshot."""
     return con.execute(

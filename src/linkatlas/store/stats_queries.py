@@ -2,14 +2,16 @@
 
 Each function takes a :class:`~linkatlas.store.report_queries.Scope`. When
 ``scope.aggregated`` (domain mode, aggregates up to date: ``linkatlas.store.aggregates``) it
-reads ``refdomain_stats``, ``anchor_stats``, ``anchor_totals`` or ``page_stats``; otherwise
-it runs the query of the same name on ``links`` (``linkatlas.store.queries``,
-``linkatlas.store.report_queries``). Both give the same rows; tests compare them.
+reads ``history_stats``, ``refdomain_stats``, ``anchor_totals``, ``anchor_sets``,
+``anchor_stats`` or ``page_stats``; otherwise it runs the query of the same name on ``links``
+(``linkatlas.store.queries``, ``linkatlas.store.report_queries``). Both give the same rows;
+tests compare them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -18,8 +20,22 @@ from linkatlas.store import queries, report_queries
 from linkatlas.store.report_queries import Scope
 from linkatlas.store.sql import fetch_one
 
-_REFDOMAINS = "refdomain_stats r WHERE r.target_domain_id = $domain_id AND r.snapshot_id = $sid"
 _TOTALS = "anchor_totals a WHERE a.target_domain_id = $domain_id AND a.snapshot_id = $sid"
+_TARGET_ROW = "history_stats h WHERE h.target_domain_id = $domain_id AND h.snapshot_id = $sid"
+"""The target's one row of the snapshot (none: no backlinks in it, nor in the one before)."""
+_TOP_ANCHORS = f"""
+    SELECT a.anchor, sum(a.backlinks)::BIGINT AS backlinks, max(a.anchor_referring_domains) AS rd
+    FROM {_TOTALS} GROUP BY a.anchor
+    ORDER BY rd DESC, backlinks DESC, a.anchor LIMIT {{limit}}"""
+_TOP_PAGES = """
+    SELECT u.url, p.backlinks, p.referring_domains AS rd
+    FROM page_stats p JOIN urls u ON u.url_id = p.target_url_id
+    WHERE p.target_domain_id = $domain_id AND p.snapshot_id = $sid
+    ORDER BY p.referring_domains DESC, p.backlinks DESC, u.url LIMIT {limit}"""
+_TOP_REFDOMAINS = """
+    SELECT d.domain, r.backlinks, r.followed, r.first_seen, r.last_seen, r.backlinks_rank
+    FROM refdomain_stats r JOIN domains d ON d.domain_id = r.source_domain_id
+    WHERE r.target_domain_id = $domain_id AND r.snapshot_id = $sid {top}"""
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Any) -> list[tuple[Any, ...]]:
@@ -41,19 +57,18 @@ def count_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[int, ..
         return tuple(int(v) for v in queries.count_summary(con, scope.where, scope.params))
     row = fetch_one(
         con,
-        f"""SELECT sum(r.backlinks), count(*), sum(r.pages), sum(r.followed), sum(r.nofollow),
-                   sum(r.sponsored), sum(r.ugc), sum(r.image)
-            FROM {_REFDOMAINS}""",
+        f"""SELECT h.backlinks, h.referring_domains, h.pages, h.followed, h.nofollow,
+                   h.sponsored, h.ugc, h.image
+            FROM {_TARGET_ROW}""",
         _params(scope),
     )
-    assert row is not None
-    return tuple(int(v or 0) for v in row)
+    return tuple(int(v) for v in row) if row else (0,) * 8
 
 
 def count_refdomains(con: duckdb.DuckDBPyConnection, scope: Scope) -> int:
     if not scope.aggregated:
         return queries.count_refdomains(con, scope.where, scope.params)
-    row = fetch_one(con, f"SELECT count(*) FROM {_REFDOMAINS}", _params(scope))
+    row = fetch_one(con, f"SELECT h.referring_domains FROM {_TARGET_ROW}", _params(scope))
     return int(row[0]) if row else 0
 
 
@@ -67,22 +82,8 @@ def refdomain_rows(
     top = f"AND r.backlinks_rank <= {int(limit)}" if limit is not None else ""
     return _rows(
         con,
-        f"""WITH top AS (
-                SELECT r.source_domain_id, r.backlinks, r.followed, r.backlinks_rank
-                FROM {_REFDOMAINS} {top}
-            ),
-            seen AS (
-                SELECT a.source_domain_id, min(a.first_captured_at) AS first_seen,
-                       max(a.last_captured_at) AS last_seen
-                FROM refdomain_stats a SEMI JOIN top t ON t.source_domain_id = a.source_domain_id
-                WHERE a.target_domain_id = $domain_id
-                GROUP BY a.source_domain_id
-            )
-            SELECT d.domain, t.backlinks, t.followed, s.first_seen, s.last_seen
-            FROM top t
-            JOIN domains d ON d.domain_id = t.source_domain_id
-            JOIN seen s USING (source_domain_id)
-            ORDER BY t.backlinks_rank""",
+        f"SELECT domain, backlinks, followed, first_seen, last_seen FROM "
+        f"({_TOP_REFDOMAINS.format(top=top)}) ORDER BY backlinks_rank",
         _params(scope),
     )
 
@@ -95,10 +96,7 @@ def top_anchor_rows(
         return queries.top_anchor_rows(con, scope.where, scope.params, limit=limit)
     return _rows(
         con,
-        f"""SELECT a.anchor, sum(a.backlinks)::BIGINT AS backlinks,
-                   max(a.anchor_referring_domains) AS rd
-            FROM {_TOTALS} GROUP BY a.anchor
-            ORDER BY rd DESC, backlinks DESC, a.anchor LIMIT {int(limit)}""",
+        _TOP_ANCHORS.format(limit=int(limit)),
         _params(scope),
     )
 
@@ -111,73 +109,96 @@ def top_page_rows(
         return queries.top_page_rows(con, scope.where, scope.params, limit=limit)
     return _rows(
         con,
-        f"""SELECT u.url, p.backlinks, p.referring_domains
-            FROM page_stats p JOIN urls u ON u.url_id = p.target_url_id
-            WHERE p.target_domain_id = $domain_id AND p.snapshot_id = $sid
-            ORDER BY p.referring_domains DESC, p.backlinks DESC, u.url LIMIT {int(limit)}""",
+        _TOP_PAGES.format(limit=int(limit)),
         _params(scope),
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ProfileRows:
+    """The rows of a profile: :func:`count_summary`, then the first ``top`` rows of
+    :func:`top_anchor_rows`, :func:`top_page_rows` and :func:`refdomain_rows`."""
+
+    summary: tuple[int, ...]
+    anchors: list[tuple[Any, ...]]
+    pages: list[tuple[Any, ...]]
+    refdomains: list[tuple[Any, ...]]
+
+
+def profile_rows(con: duckdb.DuckDBPyConnection, scope: Scope, *, top: int) -> ProfileRows:
+    """:class:`ProfileRows`; from the aggregates in one statement (each statement costs a
+    report about a millisecond): one ``UNION ALL`` of the four, each row tagged with its
+    part and its place in it, in columns wide enough for any of them."""
+    if not scope.aggregated:
+        return ProfileRows(
+            count_summary(con, scope),
+            top_anchor_rows(con, scope, limit=top),
+            top_page_rows(con, scope, limit=top),
+            refdomain_rows(con, scope, limit=top),
+        )
+    limit = int(top)
+    rows = _rows(
+        con,
+        f"""SELECT 0 AS part, 1 AS place, NULL AS text, h.backlinks AS n1,
+                   h.referring_domains AS n2, h.pages AS n3, h.followed AS n4,
+                   h.nofollow AS n5, h.sponsored AS n6, h.ugc AS n7, h.image AS n8,
+                   NULL::TIMESTAMP AS t1, NULL::TIMESTAMP AS t2
+            FROM {_TARGET_ROW}
+            UNION ALL
+            SELECT 1, row_number() OVER (ORDER BY rd DESC, backlinks DESC, anchor), anchor,
+                   backlinks, rd, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+            FROM ({_TOP_ANCHORS.format(limit=limit)})
+            UNION ALL
+            SELECT 2, row_number() OVER (ORDER BY rd DESC, backlinks DESC, url), url,
+                   backlinks, rd, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+            FROM ({_TOP_PAGES.format(limit=limit)})
+            UNION ALL
+            SELECT 3, backlinks_rank, domain, backlinks, followed, NULL, NULL, NULL, NULL,
+                   NULL, NULL, first_seen, last_seen
+            FROM ({_TOP_REFDOMAINS.format(top=f"AND r.backlinks_rank <= {limit}")})
+            ORDER BY part, place""",
+        _params(scope),
+    )
+    parts: dict[int, list[tuple[Any, ...]]] = {0: [], 1: [], 2: [], 3: []}
+    for row in rows:
+        parts[row[0]].append(row[2:])
+    summary = parts[0][0][1:9] if parts[0] else (0,) * 8
+    return ProfileRows(
+        tuple(int(v) for v in summary),
+        [r[:3] for r in parts[1]],
+        [r[:3] for r in parts[2]],
+        [(r[0], r[1], r[2], r[9], r[10]) for r in parts[3]],
+    )
+
+
 def anchor_groups(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, bool, int, int]]:
-    """Every distinct (anchor, image) of the backlinks: backlinks and referring domains."""
+    """Every distinct (anchor, image) of the backlinks: backlinks and referring domains.
+
+    From the aggregates, in the order of their ``anchor_key`` (the n-th has key n), which
+    :func:`anchor_categories` relies on.
+    """
     if not scope.aggregated:
         return report_queries.anchor_groups(con, scope.where, scope.params)
     rows = _rows(
         con,
-        f"SELECT a.anchor, a.image, a.backlinks, a.referring_domains FROM {_TOTALS}",
+        f"""SELECT a.anchor, a.image, a.backlinks, a.referring_domains FROM {_TOTALS}
+            ORDER BY a.anchor_key""",
         _params(scope),
     )
     return [(str(r[0]), bool(r[1]), int(r[2]), int(r[3])) for r in rows]
 
 
-def category_counts(
-    con: duckdb.DuckDBPyConnection, scope: Scope, mapping: Sequence[tuple[str, bool, str]]
-) -> dict[str, tuple[int, int]]:
-    """Backlinks and referring domains per category, given each (anchor, image)'s category."""
-    if not scope.aggregated:
-        return report_queries.category_counts(con, scope.where, scope.params, mapping)
-    if not mapping:
-        return {}
-    names = sorted({category for _, _, category in mapping})
-    bits = {name: 1 << i for i, name in enumerate(names)}
-    # Each referring domain's categories as a bit mask: the domains per mask are few rows,
-    # and a category's referring domains are those of the masks holding its bit (a distinct
-    # count per category would hash every (category, domain) pair).
-    rows = _rows(
-        con,
-        """WITH cat AS (
-                SELECT unnest($cat_anchor) AS anchor, unnest($cat_image) AS image,
-                       unnest($cat_bit) AS bit
-            ),
-            masks AS (
-                SELECT bit_or(c.bit) AS mask
-                FROM anchor_stats a JOIN cat c ON c.anchor = a.anchor AND c.image = a.image
-                WHERE a.target_domain_id = $domain_id AND a.snapshot_id = $sid
-                GROUP BY a.source_domain_id
-            )
-            SELECT 'domains' AS what, mask AS bits, count(*) AS n FROM masks GROUP BY mask
-            UNION ALL
-            SELECT 'backlinks', c.bit, sum(t.backlinks)
-            FROM anchor_totals t JOIN cat c ON c.anchor = t.anchor AND c.image = t.image
-            WHERE t.target_domain_id = $domain_id AND t.snapshot_id = $sid
-            GROUP BY c.bit""",
-        {
-            **_params(scope),
-            "cat_anchor": [m[0] for m in mapping],
-            "cat_image": [m[1] for m in mapping],
-            "cat_bit": [bits[m[2]] for m in mapping],
-        },
-    )
-    domains = {name: 0 for name in names}
-    backlinks = dict(domains)
-    for what, mask, n in rows:
-        for name, bit in bits.items():
-            if what == "domains" and mask & bit:
-                domains[name] += int(n)
-            elif what == "backlinks" and mask == bit:
-                backlinks[name] = int(n)
-    return {name: (backlinks[name], domains[name]) for name in names}
+@dataclass(frozen=True, slots=True)
+class AnchorCategories:
+    """What :func:`anchor_categories` counts."""
+
+    counts: dict[str, tuple[int, int]]
+    """Backlinks and referring domains per category."""
+    exact_domains: list[tuple[str, int, int, list[str]]]
+    """The referring domains linking with anchors of the exact category, by backlinks:
+    domain, domain id, backlinks with those anchors, the distinct anchors used."""
+    referring_domains: int
+    """The target's referring domains (whatever the category)."""
 
 
 def anchor_categories(
@@ -188,49 +209,51 @@ def anchor_categories(
     *,
     exact: str,
     limit: int | None,
-) -> tuple[dict[str, tuple[int, int]], list[tuple[str, int, int, list[str]]]]:
-    """:func:`category_counts` and :func:`domains_using_anchors` of the (anchor, image) pairs
-    of category ``exact``, together; ``groups`` are :func:`anchor_groups` and ``mapping``
-    their categories, in the same order.
+) -> AnchorCategories:
+    """Backlinks and referring domains per category, the referring domains linking with
+    anchors of category ``exact``, and the target's referring domains; ``groups`` are
+    :func:`anchor_groups` and ``mapping`` their categories, in the same order.
 
     From the aggregates, a category's backlinks are the sum of its groups' (no statement);
-    its referring domains come from one grouping of ``anchor_stats`` by referring domain
-    (as in :func:`category_counts`); the exact-match domains from that category's
-    ``anchor_stats`` rows alone, their anchors gathered here: a list aggregate per domain in
-    SQL costs more than the few rows it reads.
+    the rest is one statement over the target's ``anchor_sets`` and ``anchor_stats`` rows,
+    which name each (anchor, image) by its key: the n-th group's category is the n-th element
+    of a list parameter, so no anchor text is read or joined. The categories of a set of keys
+    (of the referring domains linking with exactly those) make a bit mask, and a category's
+    referring domains are those of the masks holding its bit (a distinct count per category
+    would hash every (category, domain) pair); each referring domain has one set, so the
+    domains of the sets add up to the target's.
     """
-    pairs = [(anchor, image) for anchor, image, category in mapping if category == exact]
-    if not scope.aggregated or not mapping:
-        return (
-            category_counts(con, scope, mapping),
-            domains_using_anchors(con, scope, pairs, limit=limit),
+    if not mapping:  # no anchor, so no backlink
+        return AnchorCategories({}, [], 0)
+    if not scope.aggregated:
+        pairs = [(anchor, image) for anchor, image, category in mapping if category == exact]
+        where, params = scope.where, scope.params
+        return AnchorCategories(
+            report_queries.category_counts(con, where, params, mapping),
+            report_queries.domains_using_anchors(con, where, params, pairs, limit=limit),
+            queries.count_refdomains(con, where, params),
         )
     names = sorted({category for _, _, category in mapping})
     bits = {name: 1 << i for i, name in enumerate(names)}
     backlinks = {name: 0 for name in names}
     for (_, _, group_backlinks, _), (_, _, category) in zip(groups, mapping, strict=True):
         backlinks[category] += group_backlinks
-    # One statement: each referring domain's categories as a bit mask (see category_counts),
-    # and the domains per mask (kind 0); the exact category's rows, once; per referring domain
-    # their backlinks; the first domains by backlinks, then by name, and their rows again, for
-    # the anchors they use (kind 1).
+    # Kind 0: the referring domains (n) per mask. Kind 1: the exact category's rows, per
+    # referring domain their backlinks (n), the first domains by backlinks, then by name, and
+    # the keys they use.
     rows = _rows(
         con,
-        f"""WITH cat AS (
-                SELECT unnest($cat_anchor) AS anchor, unnest($cat_image) AS image,
-                       unnest($cat_bit) AS bit
-            ),
-            masks AS (
-                SELECT bit_or(c.bit) AS mask
-                FROM anchor_stats a JOIN cat c ON c.anchor = a.anchor AND c.image = a.image
-                WHERE a.target_domain_id = $domain_id AND a.snapshot_id = $sid
-                GROUP BY a.source_domain_id
+        f"""WITH masks AS (
+                SELECT bit_or($bits[s.anchor_key]) AS mask, any_value(s.domains) AS domains
+                FROM anchor_sets s
+                WHERE s.target_domain_id = $domain_id AND s.snapshot_id = $sid
+                GROUP BY s.set_id
             ),
             used AS MATERIALIZED (
-                SELECT a.source_domain_id, a.anchor, a.backlinks
-                FROM anchor_stats a JOIN cat c ON c.anchor = a.anchor AND c.image = a.image
+                SELECT a.source_domain_id, a.anchor_key, a.backlinks
+                FROM anchor_stats a
                 WHERE a.target_domain_id = $domain_id AND a.snapshot_id = $sid
-                  AND c.bit = $exact_bit
+                  AND $bits[a.anchor_key] = $exact_bit
             ),
             per AS (
                 SELECT source_domain_id, sum(backlinks) AS backlinks
@@ -241,61 +264,30 @@ def anchor_categories(
                 FROM per p JOIN domains d ON d.domain_id = p.source_domain_id
                 ORDER BY p.backlinks DESC, d.domain {_limit_sql(limit)}
             )
-            SELECT 0 AS kind, mask AS n, count(*) AS backlinks, NULL AS domain,
-                   NULL AS domain_id, NULL AS anchor
+            SELECT 0 AS kind, mask, sum(domains) AS n, NULL AS domain, NULL AS domain_id,
+                   NULL AS anchor_key
             FROM masks GROUP BY mask
             UNION ALL
-            SELECT 1, NULL, t.backlinks, t.domain, t.source_domain_id, u.anchor
+            SELECT 1, NULL, t.backlinks, t.domain, t.source_domain_id, u.anchor_key
             FROM top t JOIN used u ON u.source_domain_id = t.source_domain_id""",
         {
             **_params(scope),
-            "cat_anchor": [m[0] for m in mapping],
-            "cat_image": [m[1] for m in mapping],
-            "cat_bit": [bits[m[2]] for m in mapping],
+            "bits": [bits[category] for _, _, category in mapping],
             "exact_bit": bits.get(exact, 0),
         },
     )
     domains = {name: 0 for name in names}
     per: dict[str, tuple[int, int, set[str]]] = {}
-    for kind, mask, n, domain, domain_id, anchor in rows:
+    for kind, mask, n, domain, domain_id, key in rows:
         if kind == 0:
             for name, bit in bits.items():
                 if mask & bit:
                     domains[name] += int(n)
         else:
-            per.setdefault(domain, (int(domain_id), int(n), set()))[2].add(anchor)
+            per.setdefault(domain, (int(domain_id), int(n), set()))[2].add(groups[key - 1][0])
     found = [(d, e[0], e[1], sorted(e[2])) for d, e in per.items()]
     found.sort(key=lambda r: (-r[2], r[0]))
-    return {name: (backlinks[name], domains[name]) for name in names}, found
-
-
-def domains_using_anchors(
-    con: duckdb.DuckDBPyConnection,
-    scope: Scope,
-    anchors: Sequence[tuple[str, bool]],
-    *,
-    limit: int | None,
-) -> list[tuple[str, int, int, list[str]]]:
-    """Referring domains linking with the given (anchor, image) pairs, by backlinks: domain,
-    domain id, backlinks with those anchors, the distinct anchors used."""
-    if not scope.aggregated:
-        return report_queries.domains_using_anchors(
-            con, scope.where, scope.params, anchors, limit=limit
-        )
-    if not anchors:
-        return []
-    mapping = [(anchor, image, "x") for anchor, image in anchors]
-    rows = _rows(
-        con,
-        f"""WITH {report_queries.CATEGORY_CTE}
-            SELECT d.domain, a.source_domain_id, sum(a.backlinks) AS backlinks,
-                   list(DISTINCT a.anchor ORDER BY a.anchor)
-            FROM anchor_stats a
-            JOIN cat c ON c.anchor = a.anchor AND c.image = a.image
-            JOIN domains d ON d.domain_id = a.source_domain_id
-            WHERE a.target_domain_id = $domain_id AND a.snapshot_id = $sid
-            GROUP BY d.domain, a.source_domain_id
-            ORDER BY backlinks DESC, d.domain {_limit_sql(limit)}""",
-        report_queries.category_params(_params(scope), mapping),
+    total = sum(int(n) for kind, _, n, _, _, _ in rows if kind == 0)
+    return AnchorCategories(
+        {name: (backlinks[name], domains[name]) for name in names}, found, total
     )
-    return [(str(r[0]), int(r[1]), int(r[2]), list(r[3])) for r in rows]
