@@ -110,6 +110,17 @@ def test_valueless_href_links_to_the_page_itself() -> None:
     assert [lk.url for lk in links_of("<a href>self</a>")] == [PAGE]
 
 
+def test_svg_links_take_xlink_href_and_href_wins_over_it() -> None:
+    links = links_of(
+        '<svg><a xlink:href="/logo-page"><text>Logo</text></a>'
+        '<a href="/new" xlink:href="/old"><text>Both</text></a></svg>'
+    )
+    assert [(lk.url, lk.anchor) for lk in links] == [
+        ("https://www.example.co.uk/logo-page", "Logo"),
+        ("https://www.example.co.uk/new", "Both"),
+    ]
+
+
 def test_anchor_whitespace_is_normalised() -> None:
     assert (
         links_of('<a href="/x">  Best\n\t<b>shoes</b>   here </a>')[0].anchor == "Best shoes here"

@@ -331,7 +331,11 @@ def _add_body_links(tree: LexborHTMLParser, collector: _PageLinks) -> None:
         if tag != _A and tag != _AREA:
             continue
         attrs = node.attributes
-        href = attrs.get("href") or ""  # a valueless href is the empty URL: the page itself
+        href = attrs.get("href")
+        if href is None:
+            # SVG's <a xlink:href> (SVG 2 prefers href, as browsers do); else a valueless
+            # href, which is the empty URL: the page itself.
+            href = attrs.get("xlink:href") or ""
         # _PageLinks.lookup, inlined: one dict lookup for a known absolute href.
         resolved = absolute_get(href) or relative_get(href) or own_get(href) or resolve(href)
         if isinstance(resolved, str):
