@@ -473,3 +473,13 @@ def test_href_caches_are_bounded_together() -> None:
     assert absolute == {"https://example.org/": "unparsable"}
     assert relative == {}
     assert small.relative_hrefs("https://example.com/") == {}
+
+
+def test_directories_without_hrefs_are_bounded_too() -> None:
+    small = DomainResolver(max_cache=2)
+    first = small.relative_hrefs("https://example.com/a/")
+    small.remember_href(first, "b", "unparsable")
+    small.relative_hrefs("https://example.com/c/")
+    small.relative_hrefs("https://example.com/d/")  # a third directory: all are emptied
+    assert first == {}
+    assert small.relative_hrefs("https://example.com/a/") is not first

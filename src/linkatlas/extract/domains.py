@@ -57,6 +57,8 @@ class DomainResolver:
         extractor's business (see :meth:`absolute_hrefs`)."""
         cache = self._relative.get(directory)
         if cache is None:
+            if len(self._relative) >= self._max_cache:  # pages whose hrefs are all absolute
+                self._clear_hrefs()  # add directories but no entries: bound them too
             cache = self._relative[directory] = {}
         return cache
 
@@ -66,13 +68,16 @@ class DomainResolver:
         """Store a resolution in one of the dicts above, all of which are emptied once they
         hold ``max_cache`` entries together."""
         if self._hrefs >= self._max_cache:
-            self._absolute.clear()
-            for directory in self._relative.values():
-                directory.clear()
-            self._relative.clear()
-            self._hrefs = 0
+            self._clear_hrefs()
         cache[href] = resolved
         self._hrefs += 1
+
+    def _clear_hrefs(self) -> None:
+        self._absolute.clear()
+        for directory in self._relative.values():
+            directory.clear()
+        self._relative.clear()
+        self._hrefs = 0
 
     def registrable_domain(self, host: str) -> str:
         """The registrable domain ("site") of a host, lower-cased, without a trailing dot."""
