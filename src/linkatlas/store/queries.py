@@ -69,14 +69,6 @@ def select_snapshot(con: duckdb.DuckDBPyConnection, name: str | None) -> Snapsho
     return SnapshotRow(int(row[0]), str(row[1]), row[2])
 
 
-def list_snapshots(con: duckdb.DuckDBPyConnection) -> list[SnapshotRow]:
-    """Every snapshot, oldest first (by date, then creation)."""
-    rows = con.execute(
-        "SELECT snapshot_id, name, date FROM snapshots ORDER BY date, created_at"
-    ).fetchall()
-    return [SnapshotRow(int(r[0]), str(r[1]), r[2]) for r in rows]
-
-
 def check_target(con: duckdb.DuckDBPyConnection, target: Target) -> None:
     """UnknownTargetError unless the target's domain appears in the store."""
     row = fetch_one(

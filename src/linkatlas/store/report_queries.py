@@ -91,8 +91,8 @@ def checked_target(con: duckdb.DuckDBPyConnection, target: Target) -> bool:
 def checked_snapshots(
     con: duckdb.DuckDBPyConnection, target: Target
 ) -> tuple[list[SnapshotRow], bool]:
-    """Every snapshot, oldest first (as :func:`queries.list_snapshots`), and
-    :func:`checked_target`, in one statement."""
+    """Every snapshot, oldest first (by date, then creation), and :func:`checked_target`, in
+    one statement."""
     domain_id = stable_id(target.domain)
     rows = _rows(
         con,
