@@ -110,6 +110,21 @@ def test_valueless_href_links_to_the_page_itself() -> None:
     assert [lk.url for lk in links_of("<a href>self</a>")] == [PAGE]
 
 
+def test_relative_hrefs_are_shared_only_between_pages_of_one_directory() -> None:
+    resolver = DomainResolver()
+    page = '<a href="foo">x</a><a href="a/b">y</a>'
+    found = {
+        url: [lk.url for lk in extract_page(page, url, resolver=resolver).links]
+        for url in ("https://a.com", "https://b.com", "https://u@C.com?x", "http://a.com/d/e")
+    }
+    assert found == {
+        "https://a.com": ["https://a.com/foo", "https://a.com/a/b"],
+        "https://b.com": ["https://b.com/foo", "https://b.com/a/b"],
+        "https://u@C.com?x": ["https://u@c.com/foo", "https://u@c.com/a/b"],
+        "http://a.com/d/e": ["http://a.com/d/foo", "http://a.com/d/a/b"],
+    }
+
+
 def test_svg_links_take_xlink_href_and_href_wins_over_it() -> None:
     links = links_of(
         '<svg><a xlink:href="/logo-page"><text>Logo</text></a>'

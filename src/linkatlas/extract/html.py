@@ -16,7 +16,7 @@ from linkatlas.extract.domains import DomainResolver, ResolvedHref, default_reso
 from linkatlas.extract.encoding import parser_input
 from linkatlas.extract.guards import cap_nesting
 from linkatlas.extract.position import link_position, tag_ids
-from linkatlas.extract.urls import host_of, resolve_href, resolve_url
+from linkatlas.extract.urls import host_of, normalize_url, resolve_href, resolve_url
 from linkatlas.records import ExtractedPage, ExtractStats, Link, LinkKind, PageInfo, Position
 
 LINK_SELECTOR = "[href], a img"
@@ -120,8 +120,15 @@ class _PageLinks:
         self.stats = ExtractStats(pages=1)
         self.absolute = resolver.absolute_hrefs()
         """The run's cache of absolute hrefs (see :meth:`resolve`)."""
-        self.relative = resolver.relative_hrefs(_directory_of(base))
-        """The run's cache of relative hrefs against this page's base directory."""
+        directory = _directory_of(normalize_url(base) or "")
+        self.relative = (
+            resolver.relative_hrefs(directory)
+            if directory.startswith(("http://", "https://"))
+            else {}
+        )
+        """The run's cache of relative hrefs against this page's base directory: that of the
+        serialised base, whose path always holds a ``/`` (``https://a.com`` is
+        ``https://a.com/``); a base that is no http(s) URL gets a cache of its own."""
         self.own: dict[str, ResolvedHref] = {}
         """The page's cache of the hrefs that depend on its whole base."""
 
