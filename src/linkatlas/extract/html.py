@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from linkatlas.extract.compiled import BodyWalk, load_walk
 from linkatlas.extract.domains import DomainResolver, ResolvedHref, default_resolver
 from linkatlas.extract.encoding import parser_input
 from linkatlas.extract.guards import cap_nesting
@@ -316,7 +317,31 @@ def _images_inside_links(nodes: list[LexborNode], tags: list[int]) -> dict[int, 
     return inside
 
 
-def _add_body_links(tree: LexborHTMLParser, collector: _PageLinks) -> None:
+@cache
+def compiled_walk() -> BodyWalk | None:
+    """The compiled walk of :func:`_add_body_links_python` (None where it is not built)."""
+    return load_walk(rel_info, normalize_space)
+
+
+def _add_body_links(tree: LexborHTMLParser, collector: _PageLinks, *, compiled: bool) -> None:
+    """Every ``<a href>`` and ``<area href>`` of the document, in document order: by the
+    compiled walk where it is built (``compiled``), else by the Python walk."""
+    walk = compiled_walk() if compiled else None
+    root = tree.root
+    if walk is not None and root is not None:
+        try:
+            links, dropped = walk(root.mem_id, collector)
+        except LookupError:
+            pass  # a node the compiled walk does not read: the Python walk takes the page
+        else:
+            collector.links.extend(links)
+            for reason in dropped:
+                collector.stats.drop(reason)
+            return
+    _add_body_links_python(tree, collector)
+
+
+def _add_body_links_python(tree: LexborHTMLParser, collector: _PageLinks) -> None:
     """Every ``<a href>`` and ``<area href>`` of the document, in document order.
 
     The hot loop of extraction, one pass per link: resolution first (a dropped href costs no
@@ -394,13 +419,16 @@ def extract_page(
     charset: str | None = None,
     max_bytes: int | None = None,
     location: str | None = None,
+    compiled: bool = True,
 ) -> ExtractedPage:
     """Extract the facts and the links of one page.
 
     ``html`` is the body (bytes are decoded by HTTP charset, BOM, ``<meta charset>``, else
     detection); ``url`` the page's own address; ``headers`` its HTTP response headers
     (``X-Robots-Tag`` and the ``Content-Type`` charset are read from them).
-    ``location`` adds a redirect link (a 3xx answer's ``Location``).
+    ``location`` adds a redirect link (a 3xx answer's ``Location``). ``compiled=False``
+    keeps to the Python walk of the body links (the reference the compiled one is tested
+    against; both give the same records).
     """
     resolver = resolver or default_resolver()
     page_host = host_of(url)
@@ -419,7 +447,7 @@ def extract_page(
         nofollow_all=head.robots_nofollow,
         encoding=codec,
     )
-    _add_body_links(tree, collector)
+    _add_body_links(tree, collector, compiled=compiled)
     collector.stats.capped = int(capped)
     canonical_url = None
     if head.canonical_href is not None:

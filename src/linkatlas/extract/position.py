@@ -100,7 +100,7 @@ def tag_ids(names: Iterable[str]) -> dict[str, int]:
 
 
 _TAG_IDS = tag_ids(_BY_TAG)
-_BY_TAG_ID: dict[int, Position | Literal["named"]] = {
+BY_TAG_ID: dict[int, Position | Literal["named"]] = {
     _TAG_IDS[name]: rule for name, rule in _BY_TAG.items()
 }
 """:data:`_BY_TAG` by Lexbor tag id (the walk reads ``tag_id``, never ``tag``)."""
@@ -132,13 +132,15 @@ def classify_attributes(attrs: dict[str, str | None]) -> Position | None:
     """The position a block container's ARIA role, id or class names give, if any."""
     if not attrs:
         return None
-    role = attrs.get("role")
+    return classify_values(attrs.get("role"), attrs.get("class"), attrs.get("id"))
+
+
+def classify_values(role: str | None, names: str | None, ident: str | None) -> Position | None:
+    """The position given by a block container's ``role``, ``class`` and ``id`` values."""
     if role:
         by_role = _ROLES.get(role.strip().lower())
         if by_role is not None:
             return by_role
-    names = attrs.get("class")
-    ident = attrs.get("id")
     if ident:
         names = f"{ident} {names}" if names else ident
     return classify_names(names) if names else None
@@ -155,7 +157,7 @@ def link_position(node: Any, cache: dict[int, Position]) -> Position:
     current = node.parent
     if current is None:
         return "main"
-    rule = _BY_TAG_ID.get(current.tag_id)
+    rule = BY_TAG_ID.get(current.tag_id)
     if rule is None:
         current = current.parent
         if current is None:
@@ -175,7 +177,7 @@ def _ancestor_position(current: Any, key: int, cache: dict[int, Position]) -> Po
     chain: list[int] = []
     position: Position = "main"
     while True:
-        rule = _BY_TAG_ID.get(current.tag_id)
+        rule = BY_TAG_ID.get(current.tag_id)
         own = classify_attributes(current.attributes) if rule == "named" else rule
         if own is not None:
             position = own
