@@ -106,6 +106,7 @@ EDGE_CASES = {
     "valueless and empty": "<a href>v</a><a href=''>e</a><a href=#f>f</a><a href=?q>q</a>",
     "svg": '<svg><a xlink:href="/s">s</a><a href="/h" xlink:href="/x">h</a><use href=/u /></svg>',
     "svg valueless": "<svg><a href xlink:href='/x'>x</a><a xlink:href>y</a></svg>",
+    "html xlink": "<a href xlink:href='/x'>x</a><a xlink:href='/y'>y</a><a href='/z' xlink:href>",
     "dropped": "<a href='javascript:void(0)'>j</a><a href='mailto:a@b.c'>m</a><a href='http://[x'>",
     "rel": '<a href=/a rel="NoFollow  UGC">a</a><a href=/b rel="">b</a><a href=/c rel="sponsored">',
     "positions": (
@@ -134,6 +135,10 @@ EDGE_CASES = {
     "robots": '<head><meta name="robots" content="nofollow"></head><a href=/a>a</a>',
     "entities": "<a href='/a?x=1&amp;y=2'>a&nbsp;&amp;&#x2003;b</a><a href='/\u00e9'>\u00e9</a>",
     "upper case": "<A HREF='/A' REL=NOFOLLOW TITLE=T></A><AREA HREF=/B ALT=B>",
+    "foreign names": (
+        '<svg viewBox="0 0 1 1"><a href=/s xlink:title=t xml:lang=en viewBox=v>s</a></svg>'
+        "<math definitionURL=u><mi><a href=/m>m</a></mi></math>"
+    ),
 }
 
 
@@ -143,6 +148,69 @@ def test_same_records_on_edge_cases(html: str) -> None:
     assert_same(fast, reference)
     encoded = both(f"<html><body>{html}</body></html>".encode(), charset="utf-8")
     assert_same(*encoded)
+
+
+TAGS = (
+    *("a", "a", "a", "area", "img", "div", "ul", "li", "section", "td", "table", "tr", "form"),
+    *("nav", "footer", "header", "aside", "main", "article", "span", "p", "b", "i", "svg"),
+    *("use", "text", "foreignObject", "math", "mi", "template", "script", "noscript"),
+    *("my-widget", "select", "option", "button", "map", "body", "image", "title"),
+)
+HREFS = (
+    *("/a", "b/c", "../d", "https://x.example/e", "HTTP://X.EXAMPLE/F", "//cdn.example/g"),
+    *("?q=1", "#frag", "", " /spaced ", "javascript:go()", "mailto:a@b.c", "http://[bad"),
+    *("/caf\u00e9", "https://\u00e9x.example/", "/a\tb", "tel:+1", "data:text/html,x"),
+)
+WORDS = (
+    *("nav", "Main_Menu", "site-footer", "widget", "header", "masthead", "breadcrumbs"),
+    *("navigation", "banner", "complementary", "contentinfo", "main", "article", "x"),
+    *("nav\u00e9", "N\u00c0V", " ", "", "menubar sidebar", "FOOTER"),
+)
+ATTRIBUTES = (
+    *("class", "id", "role", "rel", "title", "alt", "href", "HREF", "xlink:href"),
+    *("viewBox", "definitionURL", "xml:lang", "data-long-attribute-name-x", "Role"),
+)
+TEXTS = ("one", " two ", "\u00a0", "\u3000x", "&amp;", "&nbsp;", "\t\n", "\u00e9t\u00e9", "")
+
+
+def random_document(rng: random.Random, depth: int = 0) -> str:
+    """A random fragment: elements of many kinds (foreign content, templates, tables, links
+    in links), attributes the walk reads, unclosed and stray tags, text of every spacing."""
+    parts: list[str] = []
+    for _ in range(rng.randrange(1, 5)):
+        roll = rng.random()
+        if roll < 0.3:
+            parts.append(rng.choice(TEXTS))
+            continue
+        if roll < 0.35:
+            parts.append(f"</{rng.choice(TAGS)}>")
+            continue
+        tag = rng.choice(TAGS)
+        attrs = []
+        for _ in range(rng.randrange(0, 4)):
+            name = rng.choice(ATTRIBUTES)
+            if rng.random() < 0.1:
+                attrs.append(name)
+                continue
+            value = rng.choice(HREFS if "href" in name.lower() else WORDS)
+            attrs.append(f'{name}="{value}"')
+        if tag == "a" and rng.random() < 0.8:
+            attrs.append(f'href="{rng.choice(HREFS)}"')
+        inner = random_document(rng, depth + 1) if depth < 5 and rng.random() < 0.7 else ""
+        close = f"</{tag}>" if rng.random() < 0.85 else ""
+        parts.append(f"<{' '.join([tag, *attrs])}>{inner}{close}")
+    return "".join(parts)
+
+
+def test_same_records_on_random_documents() -> None:
+    rng = random.Random(9)
+    links = 0
+    for _ in range(400):
+        html = random_document(rng)
+        fast, reference = both(html)
+        assert_same(fast, reference)
+        links += len(fast.links)
+    assert links > 200
 
 
 def test_invalid_utf8_text_takes_the_python_route_and_agrees() -> None:

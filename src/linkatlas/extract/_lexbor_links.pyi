@@ -5,6 +5,8 @@ from typing import Any
 
 STATIC_ID_LIMIT: int
 
+class Unreadable(Exception): ...
+
 class Layout:
     def __init__(
         self,

@@ -93,7 +93,12 @@ cdef enum:
     A_ROLE = 5
     A_CLASS = 6
     A_ID = 7
-    SLOTS = 8
+    A_LINK = 8  # any attribute whose local name is href (what the selector [href] matches)
+    SLOTS = 9
+
+
+class Unreadable(Exception):
+    """A node this walk cannot read as selectolax would: the Python walk takes the page."""
 
 
 STATIC_ID_LIMIT = STATIC_LIMIT
@@ -229,11 +234,15 @@ cdef class Layout:
         self.tag_area = tags["area"]
         self.tag_img = tags["img"]
         self.tag_text = tags["#text"]
-        names = ("href", "xlink:href", "rel", "title", "alt", "role", "class", "id")
+        names = ("href", "xlink:href", "rel", "title", "alt", "role", "class", "id", "")
         self.attr_names = tuple(name.encode("ascii") for name in names)
-        for slot in range(SLOTS):
+        for slot in range(SLOTS - 1):
             self.attr_ids[slot] = attrs[names[slot]]
             self.attr_static[slot] = self.attr_ids[slot] < STATIC_LIMIT
+        # xlink:href is found by its text: with a prefix (SVG) or as a plain name (HTML).
+        self.attr_static[A_XLINK_HREF] = False
+        self.attr_ids[A_LINK] = self.attr_ids[A_HREF]
+        self.attr_static[A_LINK] = False
         for slot in range(RULES):
             self.rules[slot] = RULE_NONE
         for tag, rule in rules.items():
@@ -267,22 +276,28 @@ cdef int read_attrs(Layout layout, lx_node *node, lx_str **slots, bint *found) e
         found[slot] = False
     while attr != NULL:
         name = attr.node.local_name
+        if name == layout.attr_ids[A_LINK]:
+            found[A_LINK] = True
         if attr.node.prefix != 0:
             # Only xlink:href matters among prefixed attributes (SVG links).
-            if name == layout.attr_ids[A_XLINK_HREF] and attr.qualified_name >= STATIC_LIMIT \
+            if name == layout.attr_ids[A_LINK] and attr.qualified_name >= STATIC_LIMIT \
                     and entry_is(attr.qualified_name, layout.attr_names[A_XLINK_HREF]):
                 slots[A_XLINK_HREF] = attr.value
                 found[A_XLINK_HREF] = True
-        elif attr.qualified_name != 0:
-            raise LookupError("an unprefixed attribute with a qualified name of its own")
         else:
-            for slot in range(SLOTS):
-                if slot == A_XLINK_HREF:
-                    continue
+            if attr.qualified_name != 0:
+                # A name whose case foreign content adjusts (SVG's viewBox): selectolax keys
+                # it by that qualified name, compared by its text below.
+                if attr.qualified_name < STATIC_LIMIT:
+                    raise Unreadable("an attribute with a built-in qualified name")
+                name = attr.qualified_name
+            for slot in range(A_LINK):
                 # A name that is not built in is compared by its text: its id is an
                 # address in this document's hash.
-                if (name == layout.attr_ids[slot]) if layout.attr_static[slot] else (
-                    name >= STATIC_LIMIT and entry_is(name, layout.attr_names[slot])
+                if (
+                    name == layout.attr_ids[slot]
+                    if layout.attr_static[slot] and attr.qualified_name == 0
+                    else name >= STATIC_LIMIT and entry_is(name, layout.attr_names[slot])
                 ):
                     slots[slot] = attr.value
                     found[slot] = True
@@ -478,7 +493,7 @@ def body_links(
             node = next_in(node, top)
             continue
         read_attrs(layout, node, slots, found)
-        if not (found[A_HREF] or found[A_XLINK_HREF]):
+        if not found[A_LINK]:
             node = next_in(node, top)
             continue
         href = value_or_none(slots[A_HREF])
@@ -533,7 +548,7 @@ def read_node(Layout layout, size_t address):
     values = {}
     if node.type == ELEMENT_NODE:
         read_attrs(layout, node, slots, found)
-        for slot in range(SLOTS):
+        for slot in range(A_LINK):
             if found[slot]:
                 values[layout.attr_names[slot].decode("ascii")] = value_or_none(slots[slot])
     return node.local_name, <size_t> node.parent, node.type, values

@@ -20,8 +20,9 @@ from linkatlas.records import Link, Position
 
 log = logging.getLogger(__name__)
 
-BodyWalk = Callable[[int, Any], tuple[list[Link], list[str]]]
-"""(root element address, the page's ``_PageLinks``) → (links, reasons of dropped hrefs)."""
+BodyWalk = Callable[[int, Any], tuple[list[Link], list[str]] | None]
+"""(root element address, the page's ``_PageLinks``) → (links, reasons of dropped hrefs), or
+None for a page with a node the walk cannot read (the Python walk takes it)."""
 
 ATTRIBUTES = ("href", "rel", "title", "alt", "role", "class", "id")
 """The attributes the walk reads (``xlink:href`` is ``href`` with a prefix)."""
@@ -33,7 +34,8 @@ NAMED_RULE = len(RULE_POSITIONS)
 LAYOUT_SAMPLE = """<!doctype html><html><head><title>t</title></head><body>
 <div id="top" class="a b" role="banner" data-x="1"><p>one <b>two</b></p>
 <a href="/a" rel="NoFollow ugc" title=" T ">x</a><a href>valueless</a>
-<svg><a xlink:href="/s">s</a><use href="/u" xlink:href="/v"></use></svg>
+<svg viewBox="0 0 1 1"><a xlink:href="/s">s</a><use href="/u" xlink:href="/v"></use></svg>
+<a xlink:href="/html-xlink" href>h</a>
 <map><area href="/m" alt="A"></map><img alt="i" src="/i.png"><my-el role="x">c</my-el>
 </div></body></html>"""
 """Every kind of node and attribute the walk reads, for the layout check."""
@@ -109,11 +111,15 @@ def load_walk(rel_info: RelInfo, normalize_space: Callable[[str], str]) -> BodyW
     if not _layout_matches(module, layout):
         return None
     body_links = module.body_links
+    unreadable = module.Unreadable
 
-    def walk(root: int, page: Any) -> tuple[list[Link], list[str]]:
-        links, dropped = body_links(
-            layout, root, page, Link, rel_info, classify_values, normalize_space
-        )
+    def walk(root: int, page: Any) -> tuple[list[Link], list[str]] | None:
+        try:
+            links, dropped = body_links(
+                layout, root, page, Link, rel_info, classify_values, normalize_space
+            )
+        except unreadable:
+            return None
         return links, dropped
 
     return walk

@@ -328,17 +328,14 @@ def _add_body_links(tree: LexborHTMLParser, collector: _PageLinks, *, compiled: 
     compiled walk where it is built (``compiled``), else by the Python walk."""
     walk = compiled_walk() if compiled else None
     root = tree.root
-    if walk is not None and root is not None:
-        try:
-            links, dropped = walk(root.mem_id, collector)
-        except LookupError:
-            pass  # a node the compiled walk does not read: the Python walk takes the page
-        else:
-            collector.links.extend(links)
-            for reason in dropped:
-                collector.stats.drop(reason)
-            return
-    _add_body_links_python(tree, collector)
+    found = walk(root.mem_id, collector) if walk is not None and root is not None else None
+    if found is None:
+        _add_body_links_python(tree, collector)
+        return
+    links, dropped = found
+    collector.links.extend(links)
+    for reason in dropped:
+        collector.stats.drop(reason)
 
 
 def _add_body_links_python(tree: LexborHTMLParser, collector: _PageLinks) -> None:
