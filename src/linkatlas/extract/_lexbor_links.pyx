@@ -226,7 +226,7 @@ cdef class Layout:
 
     def __init__(self, dict tags, dict attrs, dict rules, tuple positions):
         """``tags``: ids of a, area, img and #text; ``attrs``: id of each attribute slot's
-        name (the ``href`` id for ``xlink:href``); ``rules``: tag id → rule number;
+        name (``href``'s must be built in; ``xlink:href`` is matched by its text); ``rules``: tag id → rule number;
         ``positions``: the Position string of each rule number 1-5, and at 0 that of a link
         with no classified ancestor."""
         cdef int slot

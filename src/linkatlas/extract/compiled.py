@@ -53,7 +53,7 @@ def _attribute_ids(module: Any) -> dict[str, int] | None:
         seen.append(dict(zip(names, module.attribute_ids(node.mem_id), strict=True)))
     first, second = ({name: ids[name] for name in ATTRIBUTES} for ids in seen)
     static = {name: value for name, value in first.items() if value < module.STATIC_ID_LIMIT}
-    if any(second[name] != value for name, value in static.items()):
+    if "href" not in static or any(second[name] != value for name, value in static.items()):
         return None
     return {**first, "xlink:href": first["href"]}
 
