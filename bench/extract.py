@@ -1,8 +1,9 @@
 """Link extraction speed: LinkAtlas against the raw parser and two peers, on real pages.
 
 Runs every page of ``../shared/data/warc/real-pages-a.warc.gz`` (relative to the repository
-root), read and decompressed into memory before any timing, through four contenders in the
-same process, on the same pages:
+root; ``--warc`` names another WARC file, such as a Common Crawl one), read and
+decompressed into memory before any timing, through four contenders in the same process, on
+the same pages:
 
 1. selectolax Lexbor parse alone, ``LexborHTMLParser(body)`` (the limit);
 2. LinkAtlas ``extract_page`` (decoding, resolution, domains, flags, position), one shared
@@ -16,7 +17,7 @@ repetitions after one warm-up run. Then it prints the ratios of (2) to the other
 targets of issue 3, and checks per page that (2), (3) and (4) find the same ``<a href>``
 links, explaining every difference by category.
 
-    .venv/bin/python bench/extract.py [--repeat N] [--limit PAGES] [--json]
+    .venv/bin/python bench/extract.py [--warc FILE] [--repeat N] [--limit PAGES] [--json]
 """
 
 from __future__ import annotations
@@ -165,7 +166,11 @@ def measure(pages: list[BenchPage], contenders: list[Contender], repeat: int) ->
 
 
 def summarize(
-    pages: list[BenchPage], contenders: list[Contender], repeat: int, report: CountReport | None
+    warc: Path,
+    pages: list[BenchPage],
+    contenders: list[Contender],
+    repeat: int,
+    report: CountReport | None,
 ) -> dict[str, Any]:
     size = sum(len(page.body) for page in pages)
     rows = []
@@ -200,7 +205,7 @@ def summarize(
             }
         )
     result: dict[str, Any] = {
-        "warc": str(WARC),
+        "warc": str(warc),
         "pages": len(pages),
         "bytes": size,
         "repeat": repeat,
@@ -248,6 +253,9 @@ def print_text(result: dict[str, Any]) -> None:
 
 def parse_args(argv: Iterable[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--warc", type=Path, default=WARC, metavar="FILE", help="the pages (real-pages-a)"
+    )
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per contender (5)")
     parser.add_argument(
         "--limit", type=int, default=None, metavar="PAGES", help="use only the first PAGES pages"
@@ -265,12 +273,12 @@ def parse_args(argv: Iterable[str] | None = None) -> argparse.Namespace:
 def main(argv: Iterable[str] | None = None) -> None:
     args = parse_args(argv)
     warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
-    pages = load_pages(WARC, args.limit)
+    pages = load_pages(args.warc, args.limit)
     progress(f"{len(pages)} pages loaded into memory")
     contenders = build_contenders()
     measure(pages, contenders, args.repeat)
     report = None if args.no_check else check_counts(pages)
-    result = summarize(pages, contenders, args.repeat, report)
+    result = summarize(args.warc, pages, contenders, args.repeat, report)
     if args.json:
         print(json.dumps(result, indent=2))
     else:

@@ -110,7 +110,11 @@ def decode_html(body: bytes, http_charset: str | None = None) -> str:
 def decode_page(body: bytes, http_charset: str | None = None) -> tuple[str, str]:
     """The text of an HTML page and the codec it was read with (the codec of its links'
     queries, see ``resolve_url``); undecodable bytes become U+FFFD, never an error."""
-    codec, source = sniff_encoding(body, http_charset)
+    return _decode_as(body, *sniff_encoding(body, http_charset))
+
+
+def _decode_as(body: bytes, codec: str, source: str) -> tuple[str, str]:
+    """``body`` decoded with the codec :func:`sniff_encoding` found (a BOM dropped)."""
     if source == "bom":
         for bom, _name in _BOMS:
             if body.startswith(bom):
@@ -132,4 +136,4 @@ def parser_input(body: bytes, http_charset: str | None = None) -> tuple[bytes | 
     codec, source = sniff_encoding(body, http_charset)
     if codec == "utf-8":
         return (body[3:] if source == "bom" else body), codec
-    return decode_page(body, http_charset)
+    return _decode_as(body, codec, source)
