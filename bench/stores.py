@@ -61,7 +61,7 @@ from linkatlas.sources.sample_web import (
     plan_web,
 )
 from linkatlas.store.connection import open_store
-from linkatlas.store.ingest import PageBatch, ensure_snapshot, extract_fetched
+from linkatlas.store.ingest import PageBatch, dimension_tables, ensure_snapshot, extract_fetched
 
 START = datetime(2026, 1, 15, tzinfo=UTC)
 """When month 0's crawl starts: the generator's default capture time."""
@@ -196,29 +196,7 @@ class _Writer:
 
     def finish(self) -> None:
         self.flush()
-        tables = {
-            "domains": pa.table(
-                {
-                    "domain_id": pa.array(list(self.domains), pa.int64()),
-                    "domain": list(self.domains.values()),
-                }
-            ),
-            "hosts": pa.table(
-                {
-                    "host_id": pa.array(list(self.hosts), pa.int64()),
-                    "host": [v[0] for v in self.hosts.values()],
-                    "domain_id": pa.array([v[1] for v in self.hosts.values()], pa.int64()),
-                }
-            ),
-            "urls": pa.table(
-                {
-                    "url_id": pa.array(list(self.urls), pa.int64()),
-                    "url": [v[0] for v in self.urls.values()],
-                    "host_id": pa.array([v[1] for v in self.urls.values()], pa.int64()),
-                    "domain_id": pa.array([v[2] for v in self.urls.values()], pa.int64()),
-                }
-            ),
-        }
+        tables = dimension_tables(self.urls, self.hosts, self.domains)
         for name, table in tables.items():
             self.con.register(f"b_{name}", table)
             self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM b_{name}")

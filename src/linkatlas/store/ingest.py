@@ -198,31 +198,42 @@ class PageBatch:
 
     def tables(self) -> dict[str, pa.Table | None]:
         link_columns = self._link_columns()
+        dimensions = dimension_tables(self.urls, self.hosts, self.domains)
         return {
             "b_pages": pa.Table.from_pylist(list(self.pages.values())),
             "b_links": pa.table(link_columns) if link_columns["link_id"] else None,
-            "b_urls": pa.table(
-                {
-                    "url_id": pa.array(list(self.urls), pa.int64()),
-                    "url": [v[0] for v in self.urls.values()],
-                    "host_id": pa.array([v[1] for v in self.urls.values()], pa.int64()),
-                    "domain_id": pa.array([v[2] for v in self.urls.values()], pa.int64()),
-                }
-            ),
-            "b_hosts": pa.table(
-                {
-                    "host_id": pa.array(list(self.hosts), pa.int64()),
-                    "host": [v[0] for v in self.hosts.values()],
-                    "domain_id": pa.array([v[1] for v in self.hosts.values()], pa.int64()),
-                }
-            ),
-            "b_domains": pa.table(
-                {
-                    "domain_id": pa.array(list(self.domains), pa.int64()),
-                    "domain": list(self.domains.values()),
-                }
-            ),
+            **{f"b_{name}": table for name, table in dimensions.items()},
         }
+
+
+def dimension_tables(
+    urls: dict[int, tuple[str, int, int]],
+    hosts: dict[int, tuple[str, int]],
+    domains: dict[int, str],
+) -> dict[str, pa.Table]:
+    """The rows of the ``urls``, ``hosts`` and ``domains`` tables, as Arrow tables named after
+    them, from :class:`PageBatch`'s dicts (id → (url, host id, domain id), id → (host,
+    domain id), id → domain)."""
+    return {
+        "urls": pa.table(
+            {
+                "url_id": pa.array(list(urls), pa.int64()),
+                "url": [v[0] for v in urls.values()],
+                "host_id": pa.array([v[1] for v in urls.values()], pa.int64()),
+                "domain_id": pa.array([v[2] for v in urls.values()], pa.int64()),
+            }
+        ),
+        "hosts": pa.table(
+            {
+                "host_id": pa.array(list(hosts), pa.int64()),
+                "host": [v[0] for v in hosts.values()],
+                "domain_id": pa.array([v[1] for v in hosts.values()], pa.int64()),
+            }
+        ),
+        "domains": pa.table(
+            {"domain_id": pa.array(list(domains), pa.int64()), "domain": list(domains.values())}
+        ),
+    }
 
 
 def ensure_snapshot(con: duckdb.DuckDBPyConnection, name: str, day: date) -> int:
