@@ -202,11 +202,34 @@ def random_document(rng: random.Random, depth: int = 0) -> str:
     return "".join(parts)
 
 
+HEAD_ELEMENTS = (
+    '<meta name="robots" content="nofollow">',
+    '<meta name=" GoogleBot " content="noindex, none">',
+    '<meta name="norobots" content="nofollow">',
+    "<meta http-equiv=Refresh content=\"0; URL='/moved'\">",
+    '<meta http-equiv="refresh" content="5">',
+    '<base href="/base/dir/">',
+    "<base>",
+    "<base href=https://other.example/>",
+    "<title> A  title </title>",
+    '<link rel="Canonical alternate" href="/canon">',
+    '<link rel="canonical">',
+    "<noscript><link rel=canonical href=/ns></noscript>",
+)
+
+
+def random_head(rng: random.Random) -> str:
+    """A head of random elements, some of which matter (robots, refresh, base, canonical)."""
+    return (
+        "<head>" + "".join(rng.choice(HEAD_ELEMENTS) for _ in range(rng.randrange(4))) + "</head>"
+    )
+
+
 def test_same_records_on_random_documents() -> None:
     rng = random.Random(9)
     links = 0
     for _ in range(400):
-        html = random_document(rng)
+        html = (random_head(rng) if rng.random() < 0.5 else "") + random_document(rng)
         fast, reference = both(html)
         assert_same(fast, reference)
         links += len(fast.links)
@@ -244,10 +267,10 @@ def test_the_layout_check_fails_on_wrong_ids() -> None:
     text = LexborHTMLParser("<p>x</p>").css_first("p")
     assert text is not None and text.child is not None
     tags = {**tag_ids({"a", "area", "img"}), "#text": module.name_id(text.child.mem_id)}
-    good = module.Layout(tags, attrs, compiled._rules(), compiled.RULE_POSITIONS)
+    good = compiled.make_layout(module, tags, attrs)
     assert compiled._layout_matches(module, good)
     swapped = {**attrs, "href": attrs["rel"], "rel": attrs["href"]}
-    bad = module.Layout(tags, swapped, compiled._rules(), compiled.RULE_POSITIONS)
+    bad = compiled.make_layout(module, tags, swapped)
     assert not compiled._layout_matches(module, bad)
 
 

@@ -14,6 +14,9 @@ class Layout:
         attrs: dict[str, int],
         rules: dict[int, int],
         positions: tuple[str, ...],
+        roles: dict[str, int],
+        words: dict[str, int],
+        priority: tuple[int, ...],
     ) -> None: ...
 
 def body_links(

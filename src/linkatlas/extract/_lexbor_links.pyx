@@ -19,7 +19,7 @@ every page of the test data and compare the records.
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
 from libc.stdlib cimport free, malloc, realloc
-from libc.string cimport memcmp
+from libc.string cimport memcmp, memcpy
 
 
 cdef struct lx_str:
@@ -95,6 +95,9 @@ cdef enum:
     A_ID = 7
     A_LINK = 8  # any attribute whose local name is href (what the selector [href] matches)
     SLOTS = 9
+    # Tables of the position names (position.py's ROLES and WORDS), read in C.
+    NAMES = 32
+    NAME_BYTES = 24
 
 
 class Unreadable(Exception):
@@ -214,6 +217,98 @@ cdef inline str decode(const unsigned char *data, size_t length):
     return PyUnicode_DecodeUTF8(<const char *> data, <Py_ssize_t> length, "replace")
 
 
+cdef struct names:
+    unsigned char text[NAMES][NAME_BYTES]
+    size_t length[NAMES]
+    unsigned char code[NAMES]
+    int count
+
+
+cdef int fill_names(names *table, dict given) except -1:
+    """``given`` (lower-case ASCII name → rule number) into ``table``."""
+    cdef int slot = 0
+    cdef bytes text
+    if len(given) > NAMES:
+        raise ValueError("too many position names")
+    for name, code in given.items():
+        text = name.encode("ascii")
+        if len(text) >= NAME_BYTES:
+            raise ValueError(f"position name too long: {name}")
+        memcpy(table.text[slot], <const char *> text, len(text))
+        table.length[slot] = len(text)
+        table.code[slot] = code
+        slot += 1
+    table.count = slot
+    return 0
+
+
+cdef unsigned char name_code(names *table, const unsigned char *lowered, size_t length) noexcept:
+    """The rule number of a lower-cased name in ``table``, 0 if it is not there."""
+    cdef int slot
+    for slot in range(table.count):
+        if table.length[slot] == length and memcmp(table.text[slot], lowered, length) == 0:
+            return table.code[slot]
+    return 0
+
+
+cdef inline bint is_ascii(lx_str *value) noexcept:
+    cdef size_t i
+    if value == NULL or value.data == NULL:
+        return True
+    for i in range(value.length):
+        if value.data[i] >= 0x80:
+            return False
+    return True
+
+
+cdef inline bint filled(lx_str *value) noexcept:
+    return value != NULL and value.data != NULL and value.length > 0
+
+
+cdef inline unsigned char lower(unsigned char byte) noexcept:
+    return byte + 32 if 65 <= byte <= 90 else byte
+
+
+cdef unsigned char role_code(Layout layout, lx_str *role) noexcept:
+    """position.classify_values's role step on ASCII: stripped, lower-cased, looked up."""
+    cdef size_t start = 0, end = role.length, i
+    cdef unsigned char lowered[NAME_BYTES]
+    while start < end and ascii_space(role.data[start]):
+        start += 1
+    while end > start and ascii_space(role.data[end - 1]):
+        end -= 1
+    if end - start >= NAME_BYTES:
+        return 0
+    for i in range(start, end):
+        lowered[i - start] = lower(role.data[i])
+    return name_code(&layout.roles, lowered, end - start)
+
+
+cdef inline bint word_break(unsigned char byte) noexcept:
+    """Whether ``byte`` separates id/class words: whitespace, ``_`` or ``-``."""
+    return ascii_space(byte) or byte == 95 or byte == 45
+
+
+cdef unsigned int word_codes(Layout layout, lx_str *value) noexcept:
+    """The rule numbers (as bits) of the words of an ASCII id or class value: split on
+    whitespace, ``_`` and ``-``, lower-cased (position.classify_names)."""
+    cdef unsigned int found = 0
+    cdef size_t i = 0, start, n = value.length
+    cdef unsigned char lowered[NAME_BYTES]
+    while i < n:
+        if word_break(value.data[i]):
+            i += 1
+            continue
+        start = i
+        while i < n and not word_break(value.data[i]):
+            if i - start < NAME_BYTES:
+                lowered[i - start] = lower(value.data[i])
+            i += 1
+        if i - start < NAME_BYTES:
+            found |= 1u << name_code(&layout.words, lowered, i - start)
+    return found & ~1u
+
+
 cdef class Layout:
     """The ids this walk compares against, learned from a parsed sample (see body_links)."""
 
@@ -223,12 +318,26 @@ cdef class Layout:
     cdef tuple attr_names
     cdef unsigned char rules[RULES]
     cdef tuple positions
+    cdef names roles, words
+    cdef unsigned char priority[8]
+    cdef int priorities
 
-    def __init__(self, dict tags, dict attrs, dict rules, tuple positions):
+    def __init__(
+        self,
+        dict tags,
+        dict attrs,
+        dict rules,
+        tuple positions,
+        dict roles,
+        dict words,
+        tuple priority,
+    ):
         """``tags``: ids of a, area, img and #text; ``attrs``: id of each attribute slot's
         name (``href``'s must be built in; ``xlink:href`` is matched by its text); ``rules``: tag id → rule number;
         ``positions``: the Position string of each rule number 1-5, and at 0 that of a link
-        with no classified ancestor."""
+        with no classified ancestor; ``roles`` and ``words``: lower-case ARIA roles and
+        id/class words with their rule numbers, ``priority``: the rule numbers in the order
+        in which words decide (all from ``linkatlas.extract.position``)."""
         cdef int slot
         self.tag_a = tags["a"]
         self.tag_area = tags["area"]
@@ -249,6 +358,13 @@ cdef class Layout:
             if tag < RULES:
                 self.rules[tag] = rule
         self.positions = positions
+        fill_names(&self.roles, roles)
+        fill_names(&self.words, words)
+        if len(priority) > 8:
+            raise ValueError("too many positions in the priority order")
+        self.priorities = len(priority)
+        for slot in range(self.priorities):
+            self.priority[slot] = priority[slot]
 
 
 cdef inline bint entry_is(uintptr_t entry_id, bytes name) noexcept:
@@ -403,12 +519,31 @@ cdef object classify(Layout layout, lx_node *node, object classify_values):
     cdef bint found[SLOTS]
     if node.type != ELEMENT_NODE:
         return None
+    cdef unsigned char code
+    cdef unsigned int bits
+    cdef int slot
     read_attrs(layout, node, slots, found)
     if not (found[A_ROLE] or found[A_CLASS] or found[A_ID]):
         return None
-    return classify_values(
-        value_or_none(slots[A_ROLE]), value_or_none(slots[A_CLASS]), value_or_none(slots[A_ID])
-    )
+    if not (is_ascii(slots[A_ROLE]) and is_ascii(slots[A_CLASS]) and is_ascii(slots[A_ID])):
+        return classify_values(  # Unicode case and spaces: Python's own rules
+            value_or_none(slots[A_ROLE]),
+            value_or_none(slots[A_CLASS]),
+            value_or_none(slots[A_ID]),
+        )
+    if filled(slots[A_ROLE]):
+        code = role_code(layout, slots[A_ROLE])
+        if code:
+            return layout.positions[code]
+    bits = 0
+    if filled(slots[A_ID]):
+        bits |= word_codes(layout, slots[A_ID])
+    if filled(slots[A_CLASS]):
+        bits |= word_codes(layout, slots[A_CLASS])
+    for slot in range(layout.priorities):
+        if bits & (1u << layout.priority[slot]):
+            return layout.positions[layout.priority[slot]]
+    return None
 
 
 cdef inline unsigned char rule_of(Layout layout, lx_node *node) noexcept:

@@ -15,7 +15,14 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from linkatlas.extract.position import BY_TAG_ID, classify_values, tag_ids
+from linkatlas.extract.position import (
+    BY_TAG_ID,
+    PRIORITY,
+    ROLES,
+    WORDS,
+    classify_values,
+    tag_ids,
+)
 from linkatlas.records import Link, Position
 
 log = logging.getLogger(__name__)
@@ -58,12 +65,29 @@ def _attribute_ids(module: Any) -> dict[str, int] | None:
     return {**first, "xlink:href": first["href"]}
 
 
+RULE_NUMBERS: dict[Position, int] = {"main": 1, "nav": 2, "footer": 3, "aside": 4, "header": 5}
+"""The rule number of each position (its place in :data:`RULE_POSITIONS`)."""
+
+
 def _rules() -> dict[int, int]:
     """Each tag id of :data:`position.BY_TAG_ID` with its rule number."""
-    numbers = {"main": 1, "nav": 2, "footer": 3, "aside": 4, "header": 5}
     return {
-        tag: NAMED_RULE if rule == "named" else numbers[rule] for tag, rule in BY_TAG_ID.items()
+        tag: NAMED_RULE if rule == "named" else RULE_NUMBERS[rule]
+        for tag, rule in BY_TAG_ID.items()
     }
+
+
+def make_layout(module: Any, tags: dict[str, int], attrs: dict[str, int]) -> Any:
+    """The compiled walk's Layout: these ids, and the rules of ``extract.position``."""
+    return module.Layout(
+        tags,
+        attrs,
+        _rules(),
+        RULE_POSITIONS,
+        {role: RULE_NUMBERS[position] for role, position in ROLES.items()},
+        {word: RULE_NUMBERS[position] for word, position in WORDS.items()},
+        tuple(RULE_NUMBERS[position] for position in PRIORITY),
+    )
 
 
 def _layout_matches(module: Any, layout: Any) -> bool:
@@ -107,7 +131,7 @@ def load_walk(rel_info: RelInfo, normalize_space: Callable[[str], str]) -> BodyW
         log.warning("compiled link walk: text nodes read otherwise than selectolax")
         return None
     tags: dict[str, int] = {**tag_ids({"a", "area", "img"}), "#text": text_id}
-    layout = module.Layout(tags, attrs, _rules(), RULE_POSITIONS)
+    layout = make_layout(module, tags, attrs)
     if not _layout_matches(module, layout):
         return None
     body_links = module.body_links

@@ -35,8 +35,8 @@ _NOT_NESTING = frozenset(
 def cap_nesting(document: bytes | str) -> tuple[bytes | str, bool]:
     """The document, cut where its elements first nest deeper than MAX_NESTING, and
     whether it was cut."""
-    if _count_tags(document) <= GUARD_TAGS:
-        return document, False
+    if len(document) <= GUARD_TAGS or _count_tags(document) <= GUARD_TAGS:
+        return document, False  # (a document no longer than that holds no more "<" either)
     pattern = _TAG_BYTES if isinstance(document, bytes) else _TAG_TEXT
     depth = 0
     for match in pattern.finditer(document):  # type: ignore[arg-type]

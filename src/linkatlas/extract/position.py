@@ -46,7 +46,7 @@ _TAGS: dict[str, Position] = {
     "article": "main",
     "body": "main",
 }
-_ROLES: dict[str, Position] = {
+ROLES: dict[str, Position] = {
     "navigation": "nav",
     "menubar": "nav",
     "menu": "nav",
@@ -56,7 +56,7 @@ _ROLES: dict[str, Position] = {
     "main": "main",
     "article": "main",
 }
-_WORDS: dict[str, Position] = {
+WORDS: dict[str, Position] = {
     "nav": "nav",
     "navbar": "nav",
     "navigation": "nav",
@@ -104,10 +104,10 @@ BY_TAG_ID: dict[int, Position | Literal["named"]] = {
     _TAG_IDS[name]: rule for name, rule in _BY_TAG.items()
 }
 """:data:`_BY_TAG` by Lexbor tag id (the walk reads ``tag_id``, never ``tag``)."""
-_PRIORITY: tuple[Position, ...] = ("nav", "footer", "aside", "header")
+PRIORITY: tuple[Position, ...] = ("nav", "footer", "aside", "header")
 _SPLIT = re.compile(r"[\s_\-]+")
 _HINT = re.compile(r"nav|menu|breadcrumb|footer|sidebar|widget|header|masthead")
-"""Every word of ``_WORDS`` contains one of these: a quick test, run on lower-cased text (a
+"""Every word of ``WORDS`` contains one of these: a quick test, run on lower-cased text (a
 case-insensitive pattern takes several times longer)."""
 
 
@@ -121,8 +121,8 @@ def classify_names(names: str) -> Position | None:
     lowered = names.lower()
     if not _HINT.search(lowered):
         return None
-    found = {_WORDS[w] for w in _SPLIT.split(lowered) if w in _WORDS}
-    for position in _PRIORITY:
+    found = {WORDS[w] for w in _SPLIT.split(lowered) if w in WORDS}
+    for position in PRIORITY:
         if position in found:
             return position
     return None
@@ -138,7 +138,7 @@ def classify_attributes(attrs: dict[str, str | None]) -> Position | None:
 def classify_values(role: str | None, names: str | None, ident: str | None) -> Position | None:
     """The position given by a block container's ``role``, ``class`` and ``id`` values."""
     if role:
-        by_role = _ROLES.get(role.strip().lower())
+        by_role = ROLES.get(role.strip().lower())
         if by_role is not None:
             return by_role
     if ident:
