@@ -7,13 +7,15 @@ pointers selectolax itself hands out (``LexborNode.mem_id``), so a link costs no
 object, no attribute dict and no text call. The structures below are Lexbor's own layout
 (``lxb_dom_node_t``, ``lxb_dom_element_t``, ``lxb_dom_attr_t``, ``lxb_dom_character_data_t``
 and the name entry of a document's attribute hash), declared here because selectolax ships no
-Lexbor headers. :mod:`linkatlas.extract.body_links` checks the layout against selectolax's
+Lexbor headers. :mod:`linkatlas.extract.compiled` checks the layout against selectolax's
 own answers on a sample document before this walk is used, and keeps to the Python walk
 when anything differs.
 
-What it does per link is exactly what ``html._add_body_links`` does (resolution through the
-run's caches, anchor text, image alt, title, rel flags, position); the tests run both walks on
-every page of the test data and compare the records.
+What it does per link is exactly what ``html._add_body_links_python`` does (resolution
+through the run's caches, anchor text, image alt, title, rel flags, position); the position
+rules are ``extract.position``'s tables, handed to :class:`Layout`, and values that are not
+ASCII go to ``position.classify_values`` (Unicode case and whitespace). The tests run both
+walks on every page of the test data and on random documents and compare the records.
 """
 
 from cpython.unicode cimport PyUnicode_DecodeUTF8
@@ -310,7 +312,7 @@ cdef unsigned int word_codes(Layout layout, lx_str *value) noexcept:
 
 
 cdef class Layout:
-    """The ids this walk compares against, learned from a parsed sample (see body_links)."""
+    """The ids this walk compares against, learned from a parsed sample (see extract.compiled)."""
 
     cdef uintptr_t tag_a, tag_area, tag_img, tag_text
     cdef uintptr_t attr_ids[SLOTS]

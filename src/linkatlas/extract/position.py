@@ -24,6 +24,9 @@ so it is kept to the few containers where it pays.
 A link with no classified ancestor is ``main`` (the editorial body). Ancestors are classified
 once per page and cached by node, so the cost is per distinct ancestor, not per link (a
 link's own plain parent, such as its ``<li>``, is stepped over without a cache entry).
+
+The compiled walk (``extract/_lexbor_links.pyx``) applies these same rules from the tables
+here (:data:`BY_TAG_ID`, :data:`ROLES`, :data:`WORDS`, :data:`PRIORITY`).
 """
 
 from __future__ import annotations
