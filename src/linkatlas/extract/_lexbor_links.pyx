@@ -150,6 +150,13 @@ cdef struct spaced:
     bint invalid
 
 
+cdef inline void start_spaced(spaced *out) noexcept:
+    """An empty ``spaced`` (its buffer is allocated by the first ``add_text``)."""
+    out.buf.data = NULL
+    out.buf.length = out.buf.size = 0
+    out.pending = out.invalid = False
+
+
 cdef inline void put(spaced *out, const unsigned char *data, size_t n) noexcept:
     """Append ``n`` bytes of one character, after the pending space if there is one (room
     was made by the caller)."""
@@ -312,7 +319,8 @@ cdef unsigned int word_codes(Layout layout, lx_str *value) noexcept:
 
 
 cdef class Layout:
-    """The ids this walk compares against, learned from a parsed sample (see extract.compiled)."""
+    """The ids this walk compares against, learned from a parsed sample, and the position
+    rules (see ``linkatlas.extract.compiled``)."""
 
     cdef uintptr_t tag_a, tag_area, tag_img, tag_text
     cdef uintptr_t attr_ids[SLOTS]
@@ -335,8 +343,8 @@ cdef class Layout:
         tuple priority,
     ):
         """``tags``: ids of a, area, img and #text; ``attrs``: id of each attribute slot's
-        name (``href``'s must be built in; ``xlink:href`` is matched by its text); ``rules``: tag id → rule number;
-        ``positions``: the Position string of each rule number 1-5, and at 0 that of a link
+        name (``href``'s must be built in; ``xlink:href`` is matched by its text);
+        ``rules``: tag id → rule number; ``positions``: the Position string of each rule number 1-5, and at 0 that of a link
         with no classified ancestor; ``roles`` and ``words``: lower-case ARIA roles and
         id/class words with their rule numbers, ``priority``: the rule numbers in the order
         in which words decide (all from ``linkatlas.extract.position``)."""
@@ -435,9 +443,7 @@ cdef object normalized(lx_str *value, object normalize_space):
     cdef spaced out
     if value == NULL or value.data == NULL or value.length == 0:
         return ""
-    out.buf.data = NULL
-    out.buf.length = out.buf.size = 0
-    out.pending = out.invalid = False
+    start_spaced(&out)
     try:
         add_text(&out, value.data, value.length)
         if out.invalid:
@@ -464,9 +470,7 @@ cdef object anchor_text(Layout layout, lx_node *link, object normalize_space, bi
     cdef spaced out
     cdef lx_node *node = next_in(link, link) if link.first_child != NULL else NULL
     cdef lx_text *text
-    out.buf.data = NULL
-    out.buf.length = out.buf.size = 0
-    out.pending = out.invalid = False
+    start_spaced(&out)
     has_image[0] = False
     try:
         while node != NULL:
@@ -519,11 +523,11 @@ cdef object classify(Layout layout, lx_node *node, object classify_values):
     """A block container's position from its role, id and class (None: none)."""
     cdef lx_str *slots[SLOTS]
     cdef bint found[SLOTS]
+    cdef unsigned char code
+    cdef unsigned int bits = 0
+    cdef int slot
     if node.type != ELEMENT_NODE:
         return None
-    cdef unsigned char code
-    cdef unsigned int bits
-    cdef int slot
     read_attrs(layout, node, slots, found)
     if not (found[A_ROLE] or found[A_CLASS] or found[A_ID]):
         return None
@@ -537,7 +541,6 @@ cdef object classify(Layout layout, lx_node *node, object classify_values):
         code = role_code(layout, slots[A_ROLE])
         if code:
             return layout.positions[code]
-    bits = 0
     if filled(slots[A_ID]):
         bits |= word_codes(layout, slots[A_ID])
     if filled(slots[A_CLASS]):
